@@ -159,3 +159,8 @@ export const API_REQUEST_TIMEOUT_MS = 30_000
 
 /** Concurrent API connections. The API is an operator's tool, not a public service. */
 export const API_MAX_CONNECTIONS = 64
+
+// ---------------------------------------------------------------- devchain mining
+
+/** Devnet block interval: the devnet's difficulty lets one CPU core mine a block in about a second. */
+export const DEFAULT_MINE_INTERVAL_MS = 1_000

@@ -1,0 +1,404 @@
+/**
+ * The node handle: the composition root that builds the host, the peer
+ * manager and the protocols, and the one object applications hold.
+ *
+ * @module
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { LevelDatastore } from 'datastore-level'
+import { TypedEventEmitter } from 'main-event'
+import { Registry } from 'prom-client'
+import * as C from '../config/constants.ts'
+import { defaultConfig } from '../config/options.ts'
+import { validateConfig } from '../config/load.ts'
+import { InvalidArgumentError, NotStartedError } from '../errors.ts'
+import { createHost } from '../host/index.ts'
+import { fitToFdLimit, readFdLimits } from '../host/fd-limit.ts'
+import { loadIdentity } from '../host/identity.ts'
+import { createLogs } from '../logger.ts'
+import { deadline } from '../signals.ts'
+import { VERSION } from '../version.ts'
+import { broadcast as createBroadcast } from './broadcast.ts'
+import { direct as createDirect } from './direct.ts'
+import { DialError } from './errors.ts'
+import { createMessageLog } from './message-log.ts'
+import { networkGuard } from './network-guard.ts'
+import type { NodeConfig } from '../config/options.ts'
+import type { Host } from '../host/index.ts'
+import type { Logs } from '../logger.ts'
+import type { DirectHandler } from './direct.ts'
+import type { ReceivedMessage } from './message-log.ts'
+import type { PeerId, Connection, IdentifyResult, StreamMiddleware, TypedEventTarget } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type { DirectHandler, DirectMessage } from './direct.ts'
+export type { ReceivedMessage } from './message-log.ts'
+
+/** The component name of the node's own logger. */
+const LOG_NAME = 'chainwire:node'
+
+/** One connected peer, as `peers()` and `GET /peers` show it. */
+export interface PeerSummary {
+  id: string
+  /** Remote addresses of our connections to the peer. */
+  addrs: string[]
+  direction: 'inbound' | 'outbound'
+  /** Round-trip time of the last heartbeat ping, ms (null until measured). */
+  latency: number | null
+  /** Protocols the peer announced in identify. */
+  protocols: string[]
+  /** Streams open to the peer across its connections. */
+  streams: number
+  /** ms since the epoch. */
+  connectedAt: number
+}
+
+/** What `status()` and `GET /status` return. */
+export interface NodeStatus {
+  peerId: string
+  network: string
+  /** Full multiaddrs, each ending in `/p2p/<peerId>`. */
+  addrs: string[]
+  /** Admitted (same-network) peers. */
+  peers: number
+  /** Seconds since start. */
+  uptime: number
+  version: string
+  /** Broadcast topics this node is subscribed to. */
+  topics: string[]
+}
+
+/** Typed events of the node. */
+export interface NodeEvents {
+  /** A peer of our network connected and passed the network check. */
+  'peer:connect': CustomEvent<{ peer: PeerId, direction: 'inbound' | 'outbound', addr: string }>
+  /** The last connection to an admitted peer closed. */
+  'peer:disconnect': CustomEvent<{ peer: PeerId }>
+  /** A direct message or broadcast arrived. */
+  message: CustomEvent<ReceivedMessage>
+}
+
+/** Optional non-data inputs of a node. */
+export interface NodeComponents {
+  /** Log sink; defaults to stderr at the configured level. */
+  logs?: Logs
+}
+
+/** Options of async node calls. */
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+/**
+ * A chainwire node.
+ *
+ * @example
+ * ```ts
+ * import { createNode } from 'chainwire'
+ *
+ * const node = await createNode({ network: 'devnet', dataDir: './data' })
+ * await node.start()
+ * node.handle('echo', ({ data }) => data)
+ * node.addEventListener('message', (evt) => console.log(evt.detail))
+ * const reply = await node.send(otherPeerId, 'echo', new TextEncoder().encode('hi'))
+ * await node.stop()
+ * ```
+ */
+export interface ChainwireNode extends TypedEventTarget<NodeEvents> {
+  readonly peerId: PeerId
+  readonly config: Readonly<NodeConfig>
+  /** The underlying libp2p node, for what chainwire does not wrap. */
+  readonly libp2p: Host
+  /** The node's Prometheus registry (libp2p, process and chainwire metrics). */
+  readonly registry: Registry
+  readonly logs: Logs
+  readonly started: boolean
+
+  start (): Promise<void>
+  /** Stop everything within {@link C.SHUTDOWN_TIMEOUT_MS}. Safe to call twice. */
+  stop (): Promise<void>
+
+  status (): NodeStatus
+  peers (): PeerSummary[]
+  /** Dial a multiaddr (with `/p2p/<id>`) or a known peer id. */
+  dial (target: string | Multiaddr | PeerId, options?: CallOptions): Promise<PeerSummary>
+  /** Close all connections to a peer. */
+  hangUp (peer: string | PeerId, options?: CallOptions): Promise<void>
+
+  /** Send a direct message and wait for the reply. */
+  send (peer: string | PeerId, protocol: string, data: Uint8Array, options?: CallOptions): Promise<Uint8Array>
+  /** Handle direct messages of an application protocol. */
+  handle (protocol: string, handler: DirectHandler): void
+  unhandle (protocol: string): void
+
+  /** Publish to every node subscribed to `topic`. Resolves with the number of peers it was sent to. */
+  broadcast (topic: string, data: Uint8Array, options?: CallOptions): Promise<{ recipients: number }>
+  subscribe (topic: string): void
+  unsubscribe (topic: string): void
+
+  /** Recently received messages, oldest first. */
+  messages (since?: number): ReceivedMessage[]
+
+  /** Add libp2p stream middleware to a protocol (see libp2p's `use`). */
+  use (protocol: string, middleware: StreamMiddleware | StreamMiddleware[]): void
+
+  /** Prometheus text exposition of all metrics. */
+  metrics (): Promise<string>
+}
+
+function toPeerId (peer: string | PeerId): PeerId {
+  if (typeof peer !== 'string') return peer
+  try {
+    return peerIdFromString(peer)
+  } catch {
+    throw new InvalidArgumentError(`not a peer id: ${JSON.stringify(peer)}`)
+  }
+}
+
+/**
+ * Create a node: validate the config, load (or create) the identity, open
+ * the datastore and assemble the host. Nothing listens until `start()`.
+ *
+ * @throws InvalidConfigError for a bad config, IdentityError for a bad key file
+ */
+export async function createNode (options: Partial<NodeConfig> = {}, components: NodeComponents = {}): Promise<ChainwireNode> {
+  const cfg: NodeConfig = validateConfig({ ...defaultConfig(), ...structuredClone(options) })
+  const logs = components.logs ?? createLogs({ level: cfg.logLevel })
+  const log = logs.forComponent(LOG_NAME)
+
+  const fit = fitToFdLimit(cfg, await readFdLimits())
+  if (fit.warning != null) log.warn(fit.warning)
+  Object.assign(cfg, fit.budget)
+
+  const identity = await loadIdentity(cfg.dataDir)
+  if (identity.created) log.info('created identity %p at %s', identity.peerId, identity.path)
+
+  const dsPath = join(cfg.dataDir, C.DATASTORE_DIR)
+  await mkdir(dsPath, { recursive: true })
+  const datastore = new LevelDatastore(dsPath)
+  await datastore.open()
+
+  const registry = new Registry()
+  let host: Host
+  try {
+    host = await createHost(cfg, { privateKey: identity.privateKey, datastore, logger: logs, registry })
+  } catch (err) {
+    await datastore.close()
+    throw err
+  }
+
+  const events = new TypedEventEmitter<NodeEvents>()
+  const messageLog = createMessageLog(C.MESSAGE_LOG_SIZE)
+  // both bounded by the connection limit: entries live while the peer is connected
+  const connectedAt = new Map<string, number>()
+  const protocolsOf = new Map<string, string[]>()
+
+  const record = (msg: Omit<ReceivedMessage, 'seq'>): void => {
+    const entry = messageLog.push(msg)
+    events.safeDispatchEvent('message', { detail: entry })
+  }
+
+  const direct = createDirect({
+    network: cfg.network,
+    maxInboundStreams: 32,
+    maxOutboundStreams: 64,
+    inboundTimeoutMs: C.DEFAULT_SEND_TIMEOUT_MS
+  })({
+    libp2p: host,
+    log,
+    onMessage: (m) => { record({ kind: 'direct', from: m.from.toString(), protocol: m.protocol, data: m.data, receivedAt: Date.now() }) }
+  })
+
+  const bcast = createBroadcast({ network: cfg.network })({
+    pubsub: host.services.pubsub,
+    onMessage: (m) => { record({ kind: 'broadcast', from: m.from, protocol: m.topic, data: m.data, receivedAt: Date.now() }) }
+  })
+
+  const guard = networkGuard({ network: cfg.network, identifyTimeoutMs: cfg.connectionTimeoutMs })({
+    libp2p: host,
+    log,
+    onAdmit: (peer: PeerId, conn: Connection) => {
+      connectedAt.set(peer.toString(), Date.now())
+      events.safeDispatchEvent('peer:connect', { detail: { peer, direction: conn.direction, addr: conn.remoteAddr.toString() } })
+    }
+  })
+
+  const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    protocolsOf.set(evt.detail.peerId.toString(), [...evt.detail.protocols].sort())
+  }
+
+  const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    const id = evt.detail.toString()
+    protocolsOf.delete(id)
+    if (connectedAt.delete(id)) events.safeDispatchEvent('peer:disconnect', { detail: { peer: evt.detail } })
+  }
+
+  let started = false
+  let startedAt = 0
+  let stopping: Promise<void> | undefined
+
+  const summarize = (peer: PeerId): PeerSummary | undefined => {
+    const conns = host.getConnections(peer).filter(c => c.status === 'open')
+    if (conns.length === 0) return undefined
+    const first = conns[0]
+    const rtts = conns.map(c => c.rtt).filter((r): r is number => typeof r === 'number')
+    return {
+      id: peer.toString(),
+      addrs: conns.map(c => c.remoteAddr.toString()),
+      direction: first.direction,
+      latency: rtts.length > 0 ? Math.min(...rtts) : null,
+      protocols: protocolsOf.get(peer.toString()) ?? [],
+      streams: conns.reduce((n, c) => n + c.streams.length, 0),
+      connectedAt: connectedAt.get(peer.toString()) ?? first.timeline.open
+    }
+  }
+
+  const assertStarted = (): void => {
+    if (!started) throw new NotStartedError()
+  }
+
+  const methods: Omit<ChainwireNode, keyof TypedEventTarget<NodeEvents>> = {
+    peerId: identity.peerId,
+    config: cfg,
+    libp2p: host,
+    registry,
+    logs,
+    started: false,
+
+    async start () {
+      if (started) return
+      guard.start()
+      host.addEventListener('peer:disconnect', onDisconnect)
+      host.addEventListener('peer:identify', onIdentify)
+      await host.start()
+      await direct.start()
+      bcast.start()
+      for (const t of cfg.topics) bcast.subscribe(t)
+      started = true
+      startedAt = Date.now()
+      log.info('node %p started on %s network, listening on %s', identity.peerId, cfg.network, host.getMultiaddrs().map(String).join(' '))
+    },
+
+    async stop () {
+      if (stopping != null) return await stopping
+      stopping = (async () => {
+        const bound = new Promise<'timeout'>(resolve => setTimeout(resolve, C.SHUTDOWN_TIMEOUT_MS, 'timeout').unref())
+        const work = (async () => {
+          if (started) {
+            bcast.stop()
+            await direct.stop()
+            guard.stop()
+            host.removeEventListener('peer:disconnect', onDisconnect)
+            host.removeEventListener('peer:identify', onIdentify)
+            await host.stop()
+          }
+          await datastore.close()
+        })()
+        const r = await Promise.race([work.then(() => 'done' as const), bound])
+        if (r === 'timeout') log.warn('shutdown took longer than %d ms; abandoning what is left', C.SHUTDOWN_TIMEOUT_MS)
+        started = false
+        log.info('node %p stopped', identity.peerId)
+      })()
+      return await stopping
+    },
+
+    status (): NodeStatus {
+      return {
+        peerId: identity.peerId.toString(),
+        network: cfg.network,
+        addrs: host.getMultiaddrs().map(String),
+        peers: node.peers().length,
+        uptime: started ? Math.floor((Date.now() - startedAt) / 1000) : 0,
+        version: VERSION,
+        topics: bcast.topics()
+      }
+    },
+
+    peers (): PeerSummary[] {
+      const out: PeerSummary[] = []
+      for (const peer of host.getPeers()) {
+        if (!guard.isAdmitted(peer)) continue
+        const s = summarize(peer)
+        if (s != null) out.push(s)
+      }
+      return out
+    },
+
+    async dial (target, options = {}) {
+      assertStarted()
+      let t: PeerId | Multiaddr
+      if (typeof target === 'string') {
+        if (target.startsWith('/')) {
+          try {
+            t = multiaddr(target)
+          } catch (err: any) {
+            throw new InvalidArgumentError(`not a multiaddr: ${JSON.stringify(target)} (${err.message})`)
+          }
+        } else {
+          t = toPeerId(target)
+        }
+      } else {
+        t = target
+      }
+      const d = deadline(options.signal, C.DEFAULT_DIAL_TIMEOUT_MS)
+      let conn: Connection
+      try {
+        conn = await host.dial(t, { signal: d.signal })
+      } catch (err: any) {
+        if (d.signal.aborted) throw d.error(err, `dial ${t.toString()}`)
+        throw new DialError(`dial ${t.toString()} failed: ${err.message}`, { cause: err })
+      }
+      const s = summarize(conn.remotePeer)
+      if (s == null) throw new DialError(`dial ${t.toString()} failed: connection closed`)
+      return s
+    },
+
+    async hangUp (peer, options = {}) {
+      assertStarted()
+      const d = deadline(options.signal, C.DEFAULT_DIAL_TIMEOUT_MS)
+      try {
+        await host.hangUp(toPeerId(peer), { signal: d.signal })
+      } catch (err) {
+        throw d.error(err, 'hang up')
+      }
+    },
+
+    async send (peer, protocol, data, options = {}) {
+      assertStarted()
+      const d = deadline(options.signal, C.DEFAULT_SEND_TIMEOUT_MS)
+      try {
+        return await direct.send(toPeerId(peer), protocol, data, { signal: d.signal })
+      } catch (err) {
+        throw d.error(err, `send ${protocol}`)
+      }
+    },
+
+    handle (protocol, handler) { direct.handle(protocol, handler) },
+    unhandle (protocol) { direct.unhandle(protocol) },
+
+    async broadcast (topic, data, options = {}) {
+      assertStarted()
+      const d = deadline(options.signal, C.DEFAULT_SEND_TIMEOUT_MS)
+      try {
+        return await bcast.publish(topic, data)
+      } catch (err) {
+        throw d.error(err, `broadcast ${topic}`)
+      }
+    },
+    subscribe (topic) { bcast.subscribe(topic) },
+    unsubscribe (topic) { bcast.unsubscribe(topic) },
+
+    messages (since) { return messageLog.since(since) },
+
+    use (protocol, middleware) { host.use(protocol, middleware) },
+
+    async metrics () { return await registry.metrics() }
+  }
+  const node = Object.assign(events, methods) as ChainwireNode
+  // Object.assign copies values, not accessors: define the live flag afterwards
+  Object.defineProperty(node, 'started', { get: () => started, enumerable: true })
+  return node
+}
