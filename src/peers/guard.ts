@@ -171,8 +171,8 @@ class DefaultPeerGuard extends TypedEventEmitter<Pick<PeerManagerEvents, 'connec
       denyOutboundEncryptedConnection: async (peerId, maConn) => this.denyOutbound(peerId, maConn, true),
       denyInboundUpgradedConnection: async (peerId, maConn) => this.denyInboundUpgraded(peerId, maConn),
       denyInboundRelayReservation: async (source) => this.deniedPeer(source),
-      denyOutboundRelayedConnection: async (source, destination) => this.deniedPeer(source) || this.deniedPeer(destination),
-      denyInboundRelayedConnection: async (relay, remote) => this.deniedPeer(relay) || this.deniedPeer(remote),
+      denyOutboundRelayedConnection: async (source, destination) => (await this.deniedPeer(source)) || this.deniedPeer(destination),
+      denyInboundRelayedConnection: async (relay, remote) => (await this.deniedPeer(relay)) || this.deniedPeer(remote),
       filterMultiaddrForPeer: async (_peer, addr) => {
         await this.start()
         const info = addressInfo(addr)
@@ -294,9 +294,10 @@ class DefaultPeerGuard extends TypedEventEmitter<Pick<PeerManagerEvents, 'connec
       }
       seen.add(maConn.timeline)
       if (r === exclude || this.closing.has(maConn.timeline)) continue
-      if (r.stage === 'pending') pendingInbound++
-      else inbound++
-      countBuckets(r.info)
+      if (r.stage === 'established') inbound++
+      // allow-listed addresses are outside the pending and subnet caps, and do not use them up
+      else if (!r.allowListedIp) pendingInbound++
+      if (!r.allowListedIp) countBuckets(r.info)
     }
     for (const conn of this.host?.connections() ?? []) {
       if (conn.status !== 'open' || this.closing.has(conn.timeline)) continue

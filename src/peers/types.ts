@@ -151,6 +151,14 @@ export interface PeerManagerEvents {
  * ```
  */
 export interface PeerManager extends PeerReporter, Startable, TypedEventTarget<PeerManagerEvents> {
+  /** Load bans and anchors and start listening to connections. No dials yet. */
+  start (): Promise<void>
+  /** Start outbound maintenance (anchors first). libp2p calls it once its connection manager runs. */
+  afterStart (): Promise<void>
+  /** Save anchors and send `shutdown` goodbyes while connections are still open. */
+  beforeStop (): Promise<void>
+  /** Stop maintenance and listeners, wait for pending work and ban writes. */
+  stop (): Promise<void>
   /** Connected peers, oldest first. */
   list (): PeerInfo[]
   /** The current score of a peer (0 if unknown). */
