@@ -57,6 +57,8 @@ export interface Newcomer {
 
 /** What the peer manager lends the guard once it is started. */
 export interface GuardHost {
+  /** Our own peer id. */
+  selfId (): string
   /** All live connections. */
   connections (): Connection[]
   /** The inbound connection to evict for `newcomer`, or undefined. Must not have side effects. */
@@ -320,13 +322,31 @@ class DefaultPeerGuard extends TypedEventEmitter<Pick<PeerManagerEvents, 'connec
     return c.inbound >= this.config.maxInbound || c.inbound + c.outbound >= this.config.maxConnections
   }
 
-  private perPeer (peer: string): number {
-    let n = 0
-    for (const conn of this.host?.connections() ?? []) {
+  /** Live direct connections to `peer` and who dialed each. */
+  private dialersOf (peer: string): string[] {
+    const host = this.host
+    if (host == null) return []
+    const self = host.selfId()
+    const dialers: string[] = []
+    for (const conn of host.connections()) {
       if (conn.status !== 'open' || this.closing.has(conn.timeline) || isRelayed(conn)) continue
-      if (conn.remotePeer.toString() === peer) n++
+      if (conn.remotePeer.toString() === peer) dialers.push(conn.direction === 'outbound' ? self : peer)
     }
-    return n
+    return dialers
+  }
+
+  /**
+   * Whether one more connection to `peer`, dialed by `dialer`, fits the
+   * per-peer limit. When both sides dial at once, each side sees the other's
+   * connection arrive after its own: refusing the newcomer on both sides
+   * would kill both. So the newcomer is admitted when the peer manager would
+   * keep it over an existing one (it keeps the connections dialed by the
+   * lower peer id), and the loser is closed once the newcomer opens.
+   */
+  private perPeerAdmits (peer: string, dialer: string): boolean {
+    const dialers = this.dialersOf(peer)
+    if (dialers.length < this.config.maxPerPeer) return true
+    return dialers.some(d => dialer < d)
   }
 
   private async deniedPeer (peerId: PeerId): Promise<boolean> {
@@ -340,7 +360,7 @@ class DefaultPeerGuard extends TypedEventEmitter<Pick<PeerManagerEvents, 'connec
     const peer = peerId.toString()
     if (this.isAllowListed(peer)) return false
     if (this.bans.peer(peer) != null) return this.refuse('banned-peer', 'outbound', peer)
-    if (this.perPeer(peer) >= this.config.maxPerPeer) return this.refuse('per-peer', 'outbound', peer)
+    if (this.dialersOf(peer).length >= this.config.maxPerPeer) return this.refuse('per-peer', 'outbound', peer)
     const c = this.tally()
     if (c.inbound + c.outbound >= this.config.maxConnections) return this.refuse('max-connections', 'outbound', peer)
     return false
@@ -363,7 +383,7 @@ class DefaultPeerGuard extends TypedEventEmitter<Pick<PeerManagerEvents, 'connec
     if (this.isAllowListed(peer, info.ip)) return false
     if (this.bans.peer(peer) != null) return this.refuse('banned-peer', 'outbound', peer, maConn.remoteAddr)
     if (info.ip != null && this.bans.ip(info.ip) != null) return this.refuse('banned-ip', 'outbound', peer, maConn.remoteAddr)
-    if (encrypted && !info.relayed && this.perPeer(peer) >= this.config.maxPerPeer) {
+    if (encrypted && !info.relayed && this.host != null && !this.perPeerAdmits(peer, this.host.selfId())) {
       return this.refuse('per-peer', 'outbound', peer, maConn.remoteAddr)
     }
     return false
@@ -426,7 +446,7 @@ class DefaultPeerGuard extends TypedEventEmitter<Pick<PeerManagerEvents, 'connec
     r.peer = peer
     if (r.allowListedIp || this.isAllowListed(peer)) return false
     if (this.bans.peer(peer) != null) return this.release(maConn) && this.refuse('banned-peer', 'inbound', peer, maConn.remoteAddr)
-    if (!r.info.relayed && this.perPeer(peer) >= this.config.maxPerPeer) {
+    if (!r.info.relayed && !this.perPeerAdmits(peer, peer)) {
       return this.release(maConn) && this.refuse('per-peer', 'inbound', peer, maConn.remoteAddr)
     }
     if (this.host != null && this.host.score(peer) <= this.config.disconnectThreshold) {

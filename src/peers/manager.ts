@@ -397,6 +397,10 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
     return this.c.connectionManager.getConnections()
   }
 
+  selfId (): string {
+    return this.c.peerId.toString()
+  }
+
   private latencyOf (conn: Connection): number | undefined {
     const rtt = this.c.latency?.(conn.remotePeer) ?? conn.rtt
     if (rtt == null || !Number.isFinite(rtt)) return this.minRtt.get(conn.id)

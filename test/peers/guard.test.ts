@@ -117,6 +117,7 @@ describe('peers/guard (connection gater)', () => {
     const offer: { victim?: FakeConnection } = {}
     const conns: FakeConnection[] = []
     const host: GuardHost = {
+      selfId: () => '0',
       connections: () => conns,
       selectEvictee: () => offer.victim,
       evict: (v) => { evicted.push(v.id) },
@@ -144,7 +145,7 @@ describe('peers/guard (connection gater)', () => {
   it('admits an allow-listed peer id when inbound is full and nobody can be evicted', async () => {
     const [friend, stranger, a] = await peerIds(3)
     const { guard, gater, refused } = setup({ maxInbound: 1, allowList: [friend.toString()] })
-    const host: GuardHost = { connections: () => [], selectEvictee: () => undefined, evict: () => {}, score: () => 0 }
+    const host: GuardHost = { selfId: () => '0', connections: () => [], selectEvictee: () => undefined, evict: () => {}, score: () => 0 }
     guard.attach(host)
     assert.equal(await acceptInbound(gater, fakeMaConn('/ip4/10.1.0.1/tcp/1'), a), undefined)
     assert.equal(await acceptInbound(gater, fakeMaConn('/ip4/10.2.0.1/tcp/1'), stranger), 'upgraded')
@@ -156,7 +157,7 @@ describe('peers/guard (connection gater)', () => {
   it('refuses a discouraged address when full, instead of evicting for it', async () => {
     const { guard, gater, refused } = setup({ maxInbound: 1 })
     const conns: FakeConnection[] = []
-    const host: GuardHost = { connections: () => conns, selectEvictee: () => conns[0], evict: () => {}, score: () => 0 }
+    const host: GuardHost = { selfId: () => '0', connections: () => conns, selectEvictee: () => conns[0], evict: () => {}, score: () => 0 }
     guard.attach(host)
     const [a, b] = await peerIds(2)
     const maConn = fakeMaConn('/ip4/10.1.0.1/tcp/1')
@@ -171,7 +172,7 @@ describe('peers/guard (connection gater)', () => {
     const { guard, gater, refused } = setup({ maxPerPeer: 1 })
     const [a, b] = await peerIds(2)
     const conns = [fakeConnection(a, '/ip4/10.1.0.1/tcp/1', 'outbound', 0)]
-    const host: GuardHost = { connections: () => conns, selectEvictee: () => undefined, evict: () => {}, score: (p) => (p === b.toString() ? -30 : 0) }
+    const host: GuardHost = { selfId: () => '0', connections: () => conns, selectEvictee: () => undefined, evict: () => {}, score: (p) => (p === b.toString() ? -30 : 0) }
     guard.attach(host)
     assert.equal(await acceptInbound(gater, fakeMaConn('/ip4/10.1.0.1/tcp/2'), a), 'encrypted')
     assert.equal(await gater.denyOutboundEncryptedConnection(a, fakeMaConn('/ip4/10.1.0.1/tcp/3')), true)
@@ -181,11 +182,23 @@ describe('peers/guard (connection gater)', () => {
     assert.deepEqual(guard.counts(), { inbound: 0, outbound: 1, pendingInbound: 0 }, 'refused reservations are released')
   })
 
+  it('resolves simultaneous dials: admits the connection dialed by the lower peer id', async () => {
+    const { guard, gater } = setup({ maxPerPeer: 1 })
+    const [a] = await peerIds(1)
+    const conns = [fakeConnection(a, '/ip4/10.1.0.1/tcp/1', 'outbound', 0)]
+    // we are "z…", higher than any peer id: their dial wins over ours, so it is admitted
+    guard.attach({ selfId: () => 'z', connections: () => conns, selectEvictee: () => undefined, evict: () => {}, score: () => 0 })
+    assert.equal(await acceptInbound(gater, fakeMaConn('/ip4/10.1.0.1/tcp/2'), a), undefined)
+    // and an outbound dial of ours loses to their existing inbound connection
+    conns[0] = fakeConnection(a, '/ip4/10.1.0.1/tcp/2', 'inbound', 0)
+    assert.equal(await gater.denyOutboundEncryptedConnection(a, fakeMaConn('/ip4/10.1.0.1/tcp/3')), true)
+  })
+
   it('refuses dials beyond max connections', async () => {
     const { guard, gater } = setup({ maxConnections: 2, maxInbound: 1, outboundTarget: 1 })
     const [a, b, c] = await peerIds(3)
     const conns = [fakeConnection(a, '/ip4/10.1.0.1/tcp/1', 'outbound', 0), fakeConnection(b, '/ip4/10.2.0.1/tcp/1', 'outbound', 0)]
-    guard.attach({ connections: () => conns, selectEvictee: () => undefined, evict: () => {}, score: () => 0 })
+    guard.attach({ selfId: () => '0', connections: () => conns, selectEvictee: () => undefined, evict: () => {}, score: () => 0 })
     assert.equal(await gater.denyDialPeer(c), true)
     conns.pop()
     assert.equal(await gater.denyDialPeer(c), false)
