@@ -13,12 +13,16 @@
  *
  * Where each rule is enforced:
  *
- * | gate                         | rules                                                         |
- * | ---------------------------- | ------------------------------------------------------------- |
- * | denyDialPeer / denyDialMultiaddr | banned peer or IP, per peer, max connections              |
- * | denyInboundConnection (IP only) | banned IP, pending inbound, per IP / /24 / /16 / IPv6 /48, full & nobody evictable |
- * | denyInbound/OutboundEncrypted | banned peer, per peer, score too low (inbound)               |
- * | denyInboundUpgradedConnection | inbound full: evict someone or refuse                        |
+ * | gate | rules |
+ * | --- | --- |
+ * | denyDialPeer, denyDialMultiaddr | banned peer or IP, per peer, max connections |
+ * | denyInboundConnection (address only) | banned IP, pending inbound, per IP, /24, /16, IPv6 /48, full with nobody evictable |
+ * | denyInbound/OutboundEncryptedConnection | banned peer, per peer (lower dialer id wins a race), score too low (inbound) |
+ * | denyInboundUpgradedConnection | inbound full: evict someone or refuse |
+ *
+ * Allow-listed addresses bypass every cap and do not use up the pending or
+ * subnet caps; allow-listed peer ids bypass the caps checked once the peer id
+ * is known. Both bypass bans (Bitcoin Core's `noban`).
  *
  * @module
  */
