@@ -366,11 +366,12 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
     const existing = this.disconnecting.get(peer)
     if (existing != null) return existing
     const conns = this.c.connectionManager.getConnections(peerId)
+    if (conns.length === 0) return
     for (const conn of conns) this.guard.markClosing(conn)
     const task = (async () => {
       this.metrics.goodbyes?.increment({ [reason]: true })
       this.safeDispatchEvent('peer:goodbye', { detail: { peer, reason } })
-      if (this.c.sayGoodbye != null && conns.length > 0) {
+      if (this.c.sayGoodbye != null) {
         const signals = [AbortSignal.timeout(this.config.goodbyeTimeoutMs)]
         if (options.signal != null) signals.push(options.signal)
         try {

@@ -28,6 +28,7 @@ export interface Hub {
   addr: Multiaddr
   refusals: Array<PeerManagerEvents['connection:refused']['detail']>
   evictions: Array<PeerManagerEvents['peer:evicted']['detail']>
+  dials: Array<PeerManagerEvents['peer:dial']['detail']>
   /** Wait until a refusal with `reason` has been seen `count` times in total. */
   refused (reason: RefusalReason, count?: number): Promise<void>
   /** Live inbound peers, by peer id string. */
@@ -43,6 +44,7 @@ export async function startHub (init: PeerManagerInit, opts: { datastore?: Datas
   await guard.start()
   // step 2: libp2p with the gater; the manager is a service built from libp2p's components
   const node = await createLibp2p<{ peers: PeerManager }>({
+    start: false,
     privateKey: opts.privateKey,
     datastore: opts.datastore,
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -68,8 +70,12 @@ export async function startHub (init: PeerManagerInit, opts: { datastore?: Datas
   const peers = node.services.peers
   const refusals: Hub['refusals'] = []
   const evictions: Hub['evictions'] = []
+  const dials: Hub['dials'] = []
   peers.addEventListener('connection:refused', (evt) => { refusals.push(evt.detail) })
   peers.addEventListener('peer:evicted', (evt) => { evictions.push(evt.detail) })
+  peers.addEventListener('peer:dial', (evt) => { dials.push(evt.detail) })
+  // listeners first, then start: the first maintenance round runs in afterStart
+  await node.start()
   const addr = node.getMultiaddrs()[0]
   return {
     node,
@@ -78,6 +84,7 @@ export async function startHub (init: PeerManagerInit, opts: { datastore?: Datas
     addr,
     refusals,
     evictions,
+    dials,
     async refused (reason, count = 1) {
       await waitFor(() => refusals.filter(r => r.reason === reason).length >= count, 5000, `${count} refusal(s) ${reason}`)
     },
