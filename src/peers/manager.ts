@@ -125,6 +125,7 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
   private timer?: ReturnType<typeof setInterval>
   private soon?: ReturnType<typeof setTimeout>
   private maintaining?: Promise<string[]>
+  private starting?: Promise<void>
   private shutdown = new AbortController()
 
   constructor (init: PeerManagerInit, components: PeerManagerComponents) {
@@ -190,6 +191,11 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
   // ------------------------------------------------------------ lifecycle
 
   async start (): Promise<void> {
+    this.starting ??= this.doStart().finally(() => { this.starting = undefined })
+    await this.starting
+  }
+
+  private async doStart (): Promise<void> {
     if (this.started) return
     this.stopping = false
     this.shutdown = new AbortController()
@@ -318,7 +324,7 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
     this.metrics.penalties?.increment({ [this.reasonLabel(why)]: true })
     const score = this.scores.add(peer, delta)
     this.safeDispatchEvent('peer:score', { detail: { peer, verdict, reason: why, delta, score } })
-    this.log('peer %s %s fault %s: score %d', peer, verdict, why, score.toFixed(2))
+    this.log('peer %s %s fault %s: score %s', peer, verdict, why, score.toFixed(2))
     // Bitcoin Core's noban: allow-listed peers are scored but never punished
     if (this.isPeerAllowListed(peerId)) return
     const action = verdict === 'fatal' ? 'ban' : scoreAction(score, { disconnect: this.config.disconnectThreshold, ban: this.config.banThreshold })
@@ -476,7 +482,8 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
     if (request.peer != null) {
       kind = 'peer'
       try {
-        id = (typeof request.peer === 'string' ? peerIdFromString(request.peer) : request.peer).toString()
+        // a PeerId object round-trips through its string form; anything else fails to parse
+        id = peerIdFromString(typeof request.peer === 'string' ? request.peer : String(request.peer)).toString()
       } catch {
         throw new InvalidBanError('peer', `not a peer id: ${JSON.stringify(String(request.peer)).slice(0, 80)}`)
       }

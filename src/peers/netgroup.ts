@@ -74,8 +74,20 @@ export function ipInfo (ip: Ip): AddressInfo {
   }
 }
 
-/** Take a remote multiaddr apart for limits and diversity. Never throws. */
+/** Multiaddrs are immutable, so their analysis is cached for as long as they live. */
+const cache = new WeakMap<Multiaddr, AddressInfo>()
+
+/** Take a remote multiaddr apart for limits and diversity. Never throws. The result is shared: do not mutate it. */
 export function addressInfo (addr: Multiaddr): AddressInfo {
+  let info = cache.get(addr)
+  if (info == null) {
+    info = analyse(addr)
+    cache.set(addr, info)
+  }
+  return info
+}
+
+function analyse (addr: Multiaddr): AddressInfo {
   let components: ReturnType<Multiaddr['getComponents']>
   try {
     components = addr.getComponents()

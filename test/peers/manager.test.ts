@@ -184,6 +184,8 @@ describe('peers/manager: bans API', () => {
       [{ reason: 'x' }, 'peer'],
       [{ ip: '10.0.0.1', cidr: '10.0.0.0/8', reason: 'x' }, 'cidr'],
       [{ peer: 'not-a-peer', reason: 'x' }, 'peer'],
+      [{ peer: 12345, reason: 'x' }, 'peer'],
+      [{ peer: { toString: () => '10.0.0.1' }, reason: 'x' }, 'peer'],
       [{ peer: s.self, reason: 'x' }, 'peer'],
       [{ ip: '10.0.0.256', reason: 'x' }, 'ip'],
       [{ ip: 42, reason: 'x' }, 'ip'],
