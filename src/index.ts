@@ -5,5 +5,6 @@
  */
 export * from './errors.ts'
 export type * from './chain/index.ts'
-export type { PeerReporter } from './peers/types.ts'
+export type { PeerReporter, PeerManager, PeerManagerEvents, PeerInfo, BanInfo, BanRequest, GoodbyeReason, RefusalReason } from './peers/types.ts'
+export { InvalidBanError, BanNotFoundError, BanListFullError } from './peers/errors.ts'
 export { protocolId, topicId, parseProtocolId } from './wire/protocol-id.ts'
