@@ -12,6 +12,9 @@
  * | POST   | /subscribe    | `{ topic }`                           | `{ topics }` |
  * | GET    | /messages     | `?since=<seq>`                        | received messages |
  * | GET    | /metrics      |                                       | Prometheus text |
+ * | GET    | /bans         |                                       | bans: id, kind, target, reason, source, created, expires |
+ * | POST   | /bans         | `{ peer \| ip \| cidr, duration?, reason }` | the ban |
+ * | DELETE | /bans/:id     | (URL-encode a subnet's `/`)           | the removed ban |
  *
  * `encoding` is `utf8` (default), `hex` or `base64`, for `data` and `reply`.
  *
@@ -20,6 +23,7 @@
 import { InvalidArgumentError } from '../errors.ts'
 import type { ApiServer } from './server.ts'
 import type { ChainwireNode, PeerSummary } from '../node/index.ts'
+import type { PeerInfo } from '../peers/index.ts'
 
 /** Encodings for binary payloads in JSON. */
 export type Encoding = 'utf8' | 'hex' | 'base64'
@@ -66,11 +70,53 @@ export function encodeData (data: Uint8Array, encoding: Encoding): string {
   return encoding === 'utf8' ? new TextDecoder().decode(data) : Buffer.from(data).toString(encoding)
 }
 
+/**
+ * Parse a ban duration: a number of seconds, or a string with a unit
+ * (`90s`, `30m`, `24h`, `7d`). Returns milliseconds.
+ */
+export function parseDuration (value: unknown, name = 'duration'): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.round(value * 1000)
+  if (typeof value === 'string') {
+    const m = /^(\d{1,9})(s|m|h|d)$/.exec(value.trim())
+    if (m != null) {
+      const n = Number(m[1])
+      const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd']
+      if (n > 0) return n * unit
+    }
+  }
+  throw new InvalidArgumentError(`${name} must be a positive number of seconds or a string like "30m", "24h", "7d", got ${JSON.stringify(value)}`)
+}
+
+/** Peer manager facts for one peer, merged into `GET /peers`. */
+function peerExtras (info: PeerInfo | undefined): Record<string, unknown> {
+  if (info == null) return {}
+  return { score: info.score, ip: info.ip, subnet: info.subnet, netgroup: info.netgroup, banned: info.banned, allowListed: info.allowListed, connections: info.connections }
+}
+
 /** Register the node endpoints. */
-export function nodeRoutes (api: ApiServer, node: ChainwireNode, extraPeerInfo?: (p: PeerSummary) => Record<string, unknown>): void {
+export function nodeRoutes (api: ApiServer, node: ChainwireNode): void {
   api.route('GET', '/status', () => node.status())
 
-  api.route('GET', '/peers', () => node.peers().map(p => ({ ...p, ...extraPeerInfo?.(p) })))
+  api.route('GET', '/peers', () => {
+    const byId = new Map(node.peerManager.list().map(p => [p.id, p]))
+    return node.peers().map((p: PeerSummary) => ({ ...p, ...peerExtras(byId.get(p.id)) }))
+  })
+
+  api.route('GET', '/bans', () => node.peerManager.bans())
+
+  api.route('POST', '/bans', async (req) => {
+    const body = objectBody(req.body)
+    const targets = ['peer', 'ip', 'cidr'].filter(k => body[k] != null)
+    if (targets.length !== 1) throw new InvalidArgumentError(`give exactly one of peer, ip or cidr, got ${targets.length === 0 ? 'none' : targets.join(' and ')}`)
+    const key = targets[0]
+    return await node.peerManager.ban({
+      [key]: stringField(body, key, 256),
+      durationMs: body.duration != null ? parseDuration(body.duration) : undefined,
+      reason: stringField(body, 'reason', 256)
+    })
+  })
+
+  api.route('DELETE', '/bans/:id', async (req) => await node.peerManager.unban(req.params.id))
 
   api.route('POST', '/dial', async (req) => {
     const addr = stringField(objectBody(req.body), 'addr')

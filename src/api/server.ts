@@ -50,6 +50,9 @@ export class HttpError extends ChainwireError {
 const STATUS_BY_ERROR: Record<string, number> = {
   InvalidArgumentError: 400,
   InvalidConfigError: 400,
+  InvalidBanError: 400,
+  BanNotFoundError: 404,
+  BanListFullError: 503,
   NoHandlerError: 404,
   NotConnectedError: 409,
   NotStartedError: 503,

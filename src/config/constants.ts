@@ -55,6 +55,13 @@ export const DEFAULT_MAX_INBOUND = DEFAULT_MAX_CONNECTIONS - DEFAULT_OUTBOUND_TA
 /** Connections still in the handshake. js-libp2p's default `maxIncomingPendingConnections` is 10. */
 export const DEFAULT_MAX_PENDING_INBOUND = 10
 
+/**
+ * Inbound connections accepted per second from one address (libp2p's
+ * `inboundConnectionThreshold`, 5 by default). A devnet of 10+ nodes on one
+ * host dials in faster; per-IP and per-subnet caps bound what stays.
+ */
+export const INBOUND_ACCEPTS_PER_SECOND = 32
+
 /** Connection establishment budget (seed spec: connection_timeout 30 s). */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 30_000
 

@@ -18,7 +18,7 @@ import { yamux } from '@libp2p/yamux'
 import { isPrivate } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { GOSSIP_DECODE_LIMITS, MAX_GOSSIP_BYTES } from '../config/constants.ts'
+import { GOSSIP_DECODE_LIMITS, INBOUND_ACCEPTS_PER_SECOND, MAX_GOSSIP_BYTES } from '../config/constants.ts'
 import { protocolId } from '../wire/protocol-id.ts'
 import { VERSION } from '../version.ts'
 import type { NodeConfig } from '../config/options.ts'
@@ -54,6 +54,8 @@ export interface HostComponents {
   /** A registry of this node's own, so several nodes can share a process. */
   registry: Registry
   connectionGater?: ConnectionGater
+  /** More libp2p services (the peer manager, …), built with libp2p's components. */
+  services?: Record<string, (components: any) => unknown>
 }
 
 /** The DHT protocol of a network: nodes of other networks do not share its routing table. */
@@ -97,6 +99,7 @@ export async function createHost (cfg: HostConfig, components: HostComponents): 
   if (cfg.mdns) peerDiscovery.push(mdns({ serviceTag: mdnsServiceTag(cfg.network) }))
 
   const services: Record<string, (c: any) => unknown> = {
+    ...components.services,
     identify: identify(),
     ping: ping(),
     pubsub: gossipsub({
@@ -135,8 +138,13 @@ export async function createHost (cfg: HostConfig, components: HostComponents): 
     peerDiscovery,
     connectionGater: components.connectionGater,
     connectionManager: {
-      maxConnections: cfg.maxConnections,
+      // the peer manager enforces our limits and evicts; libp2p's own pruner
+      // only backstops, so it gets headroom for connections being evicted
+      maxConnections: cfg.maxConnections + cfg.maxPendingInbound,
       maxIncomingPendingConnections: cfg.maxPendingInbound,
+      // libp2p's per-address accept rate (5/s by default) would refuse a devnet's
+      // nodes on one host at start-up before our own per-IP caps see them
+      inboundConnectionThreshold: INBOUND_ACCEPTS_PER_SECOND,
       dialTimeout: cfg.connectionTimeoutMs,
       inboundUpgradeTimeout: cfg.connectionTimeoutMs
     },

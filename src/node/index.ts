@@ -26,6 +26,8 @@ import { direct as createDirect } from './direct.ts'
 import { DialError } from './errors.ts'
 import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
+import { connectionGater, peerGuard, peerManager } from '../peers/index.ts'
+import type { PeerManager, PeerManagerInit } from '../peers/index.ts'
 import type { NodeConfig } from '../config/options.ts'
 import type { Host } from '../host/index.ts'
 import type { Logs } from '../logger.ts'
@@ -114,6 +116,8 @@ export interface ChainwireNode extends TypedEventTarget<NodeEvents> {
   readonly libp2p: Host
   /** The node's Prometheus registry (libp2p, process and chainwire metrics). */
   readonly registry: Registry
+  /** Scores, bans, connection limits, eviction, outbound maintenance. */
+  readonly peerManager: PeerManager
   readonly logs: Logs
   readonly started: boolean
 
@@ -182,13 +186,47 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   await datastore.open()
 
   const registry = new Registry()
+  const peerInit: PeerManagerInit = {
+    maxConnections: cfg.maxConnections,
+    maxInbound: cfg.maxInbound,
+    maxPendingInbound: cfg.maxPendingInbound,
+    outboundTarget: cfg.outboundTarget,
+    allowList: cfg.allowList
+  }
   let host: Host
+  let peers: PeerManager | undefined
   try {
-    host = await createHost(cfg, { privateKey: identity.privateKey, datastore, logger: logs, registry })
+    // two-step: the gater must exist before libp2p, the manager needs libp2p's components
+    const guard = peerGuard(peerInit)({ datastore, logger: logs })
+    await guard.start()
+    host = await createHost(cfg, {
+      privateKey: identity.privateKey,
+      datastore,
+      logger: logs,
+      registry,
+      connectionGater: connectionGater(guard),
+      services: {
+        peers: (c: any) => {
+          peers = peerManager(peerInit)({
+            peerId: c.peerId,
+            peerStore: c.peerStore,
+            connectionManager: c.connectionManager,
+            events: c.events,
+            datastore: c.datastore,
+            logger: c.logger,
+            metrics: c.metrics,
+            guard
+          })
+          return peers
+        }
+      }
+    })
   } catch (err) {
     await datastore.close()
     throw err
   }
+  const peerManagerRef = peers
+  if (peerManagerRef == null) throw new Error('peer manager was not constructed')
 
   const events = new TypedEventEmitter<NodeEvents>()
   const messageLog = createMessageLog(C.MESSAGE_LOG_SIZE)
@@ -220,6 +258,9 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   const guard = networkGuard({ network: cfg.network, identifyTimeoutMs: cfg.connectionTimeoutMs })({
     libp2p: host,
     log,
+    onRefuse: async (peer, reason) => {
+      if (reason === 'irrelevant-network') await peerManagerRef.disconnect(peer, 'irrelevant-network')
+    },
     onAdmit: (peer: PeerId, conn: Connection) => {
       connectedAt.set(peer.toString(), Date.now())
       events.safeDispatchEvent('peer:connect', { detail: { peer, direction: conn.direction, addr: conn.remoteAddr.toString() } })
@@ -265,6 +306,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     config: cfg,
     libp2p: host,
     registry,
+    peerManager: peerManagerRef,
     logs,
     started: false,
 

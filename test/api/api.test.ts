@@ -119,6 +119,35 @@ describe('control API', () => {
     }
   })
 
+  it('GET /peers includes score, subnet and ban state', async () => {
+    const peers = await call(api.url, 'GET', '/peers')
+    const p = peers.json[0]
+    assert.equal(p.score, 0)
+    assert.equal(p.subnet, '127.0.0.0/24')
+    assert.equal(p.banned, false)
+  })
+
+  it('bans: add, list, refuse bad requests, remove', async () => {
+    const victim = net.nodes[1].peerId.toString()
+    const added = await call(api.url, 'POST', '/bans', JSON.stringify({ peer: victim, duration: '1h', reason: 'test' }))
+    assert.equal(added.status, 200, added.text)
+    assert.equal(added.json.id, victim)
+    assert.ok(added.json.expires - added.json.created === 3_600_000)
+    await waitFor(() => net.nodes[0].peers().length === 0, 'the banned peer to be disconnected')
+    const list = await call(api.url, 'GET', '/bans')
+    assert.deepEqual(list.json.map((b: any) => b.id), [victim])
+    const subnet = await call(api.url, 'POST', '/bans', JSON.stringify({ cidr: '10.1.2.3/24', duration: 60, reason: 'noisy' }))
+    assert.equal(subnet.json.id, '10.1.2.0/24')
+    for (const bad of ['{}', '{"peer":"x","ip":"1.2.3.4","reason":"r"}', '{"ip":"1.2.3.4"}', '{"ip":"1.2.3.999","reason":"r"}', '{"ip":"1.2.3.4","reason":"r","duration":"forever"}']) {
+      const r = await call(api.url, 'POST', '/bans', bad)
+      assert.equal(r.status, 400, `${bad}: ${r.text}`)
+    }
+    assert.equal((await call(api.url, 'DELETE', `/bans/${encodeURIComponent('10.1.2.0/24')}`)).status, 200)
+    assert.equal((await call(api.url, 'DELETE', `/bans/${victim}`)).status, 200)
+    assert.equal((await call(api.url, 'DELETE', `/bans/${victim}`)).status, 404)
+    assert.deepEqual((await call(api.url, 'GET', '/bans')).json, [])
+  })
+
   it('will not bind off loopback without a token', () => {
     assert.throws(() => apiServer({ host: '10.9.8.7', port: 0, token: '' })({ log: silentLogs().forComponent('t') }), (err: Error) => err.name === 'InvalidArgumentError')
   })

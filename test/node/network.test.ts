@@ -4,6 +4,7 @@ import { startNet } from '../helpers/nodes.ts'
 import { waitFor, nextEvent } from '../helpers/wait.ts'
 import type { TestNet } from '../helpers/nodes.ts'
 import type { ReceivedMessage } from '../../src/node/index.ts'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
@@ -105,7 +106,7 @@ describe('networks', () => {
       await assert.rejects(beta.send(alpha.peerId, 'echo', enc('x')))
       assert.equal(handled, 0)
       // and the DHTs do not mix
-      const dht = alpha.libp2p.services.dht
+      const dht = alpha.libp2p.services.dht as SingleKadDHT | undefined
       assert.ok(dht != null, 'alpha runs a DHT')
       assert.equal(dht.routingTable.size, 0)
     } finally {

@@ -101,7 +101,39 @@ const peersCommand = clientCommand('list a running node\'s peers', 'Usage: chain
   ])))
 })
 
+const bansCommand = clientCommand('list bans', 'Usage: chainwire bans [options]', {}, async (values, positionals) => {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
+  const bans = await callApi(values, 'GET', '/bans') as any[]
+  if (values.json === true) {
+    process.stdout.write(JSON.stringify(bans, null, 2) + '\n')
+    return
+  }
+  process.stdout.write(table(['id', 'kind', 'source', 'expires', 'reason'], bans.map(b => [b.id, b.kind, b.source, new Date(b.expires).toISOString(), b.reason])))
+})
+
+const banCommand = clientCommand('ban a peer id, IP or CIDR subnet', `Usage: chainwire ban <peer-id|ip|cidr> --reason <text> [--duration 24h]
+
+  --reason <text>        why (required; shown in \`chainwire bans\`)
+  --duration <d>         seconds, or 90s / 30m / 24h / 7d (default 24h)`, { reason: { type: 'string' }, duration: { type: 'string' } }, async (values, positionals) => {
+  if (positionals.length !== 1) throw new UsageError('give exactly one peer id, IP or CIDR to ban')
+  if (typeof values.reason !== 'string') throw new UsageError('--reason is required')
+  const target = positionals[0]
+  const key = target.includes('/') ? 'cidr' : /^[0-9a-fA-F.:]+$/.test(target) ? 'ip' : 'peer'
+  const duration = values.duration == null ? undefined : /^\d+$/.test(String(values.duration)) ? Number(values.duration) : values.duration
+  const ban = await callApi(values, 'POST', '/bans', { [key]: target, reason: values.reason, duration })
+  process.stdout.write(values.json === true ? JSON.stringify(ban, null, 2) + '\n' : `banned ${ban.id} until ${new Date(ban.expires).toISOString()}\n`)
+})
+
+const unbanCommand = clientCommand('remove a ban', 'Usage: chainwire unban <id>', {}, async (values, positionals) => {
+  if (positionals.length !== 1) throw new UsageError('give exactly one ban id (see `chainwire bans`)')
+  const ban = await callApi(values, 'DELETE', `/bans/${encodeURIComponent(positionals[0])}`)
+  process.stdout.write(values.json === true ? JSON.stringify(ban, null, 2) + '\n' : `unbanned ${ban.id}\n`)
+})
+
 export const clientCommands: Record<string, Command> = {
   status: statusCommand,
-  peers: peersCommand
+  peers: peersCommand,
+  bans: bansCommand,
+  ban: banCommand,
+  unban: unbanCommand
 }
