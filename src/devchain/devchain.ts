@@ -124,10 +124,12 @@ export interface Devchain extends ChainAdapter {
 
   /** The tip as JSON: `{ height, hash, work }`. */
   tipJson (): TipJson
-  /** A transaction from the mempool or the best chain. */
-  getTx (txid: string | Hash): Promise<TxLookup | undefined>
+  /** A transaction from the mempool (unless `mempool: false`) or the best chain. */
+  getTx (txid: string | Hash, options?: { mempool?: boolean }): Promise<TxLookup | undefined>
   /** A stored block by hash (any branch) or best-chain height. */
   getBlock (hashOrHeight: string | number): Promise<BlockJson | undefined>
+  /** Confirmed unspent outputs by outpoint (undefined where spent or unknown). */
+  getCoins (outpoints: Array<{ txid: Hash, vout: number }>): Promise<Array<Coin | undefined>>
   /** Confirmed unspent outputs paying `pkh`, at most `limit`. */
   listUnspent (pkh: Uint8Array, options?: { limit?: number }): Promise<Utxo[]>
   /** Decode and check an address of this network. Throws WalletError `bad-address`. */
@@ -538,10 +540,10 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     return { height: t.height, hash: t.hex, work: t.totalWork.toString() }
   }
 
-  async getTx (txid: string | Hash): Promise<TxLookup | undefined> {
+  async getTx (txid: string | Hash, options: { mempool?: boolean } = {}): Promise<TxLookup | undefined> {
     const id = typeof txid === 'string' ? fromHex(txid) : txid
     if (id?.length !== HASH_BYTES) return undefined
-    const m = this.#inner.entry(id)
+    const m = options.mempool === false ? undefined : this.#inner.entry(id)
     if (m !== undefined) {
       return { txid: m.hex, status: 'mempool', fee: m.fee.toString(), feeRate: m.feeRate, tx: txJson(m.decoded, this.networkId), hex: toHex(m.tx) }
     }
@@ -574,6 +576,10 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     return blockJson(block, this.networkId, {
       work: e.work, totalWork: e.totalWork, inBestChain: inBest, tipHeight: this.#state.tip().height, nextHash: next?.hash
     })
+  }
+
+  async getCoins (outpoints: Array<{ txid: Hash, vout: number }>): Promise<Array<Coin | undefined>> {
+    return await this.#state.getCoins(outpoints)
   }
 
   async listUnspent (pkh: Uint8Array, options: { limit?: number } = {}): Promise<Utxo[]> {

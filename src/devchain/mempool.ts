@@ -307,7 +307,7 @@ class MempoolImpl implements MempoolInternal {
     for (const e of old) {
       const o = await this.#accept(e.decoded, { skipSig: true, bypassFee: true, added: e.added })
       removed.push(...o.evicted)
-      if (o.entry === undefined && o.result.status !== 'duplicate') {
+      if (o.entry === undefined) {
         const r = o.result
         const reason = confirmed.has(e.hex)
           ? 'block'
@@ -459,12 +459,12 @@ class MempoolImpl implements MempoolInternal {
     const chosen = new Set<Entry>()
     for (const low of this.#byFee) {
       if (count <= this.#maxCount && bytes <= this.#maxBytes) break
-      if (chosen.has(low)) continue
+      // never evict the newcomer's own ancestors (a descendant of a non-ancestor is not one either)
+      if (chosen.has(low) || ancestors.has(low)) continue
       if (low.feeRate + INCREMENTAL_RELAY_FEE_RATE > feeRate) return undefined
       const tree: Entry[] = []
       this.#collectTree(low, tree, chosen)
       for (const e of tree) {
-        if (ancestors.has(e)) return undefined
         chosen.add(e)
         count--
         bytes -= e.size

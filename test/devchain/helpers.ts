@@ -2,6 +2,7 @@
  * Shared helpers for devchain tests: temporary chains, keys and hand-built
  * transactions and blocks.
  */
+import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import type { Devchain, DevchainInit, KeyPair, Utxo } from '../../src/devchain/i
 import { makeBlock, merkleRoot } from '../../src/devchain/block.ts'
 import { mineHeader } from '../../src/devchain/miner.ts'
 import { signTx, signedTxSize } from '../../src/devchain/tx.ts'
+import { toHex } from '../../src/devchain/codec.ts'
 import type { DecodedTx, TxOutput } from '../../src/devchain/tx.ts'
 import type { BlockTemplate } from '../../src/devchain/devchain.ts'
 
@@ -24,14 +26,15 @@ export interface TempChain {
 export async function tempChain (init: Partial<DevchainInit> = {}): Promise<TempChain> {
   const dir = init.dataDir ?? await mkdtemp(join(tmpdir(), 'chainwire-devchain-'))
   const chain = await createDevchain({ network: 'regtest', ...init, dataDir: dir })
-  return {
+  const t: TempChain = {
     chain,
     dir,
     cleanup: async () => {
-      await chain.close()
+      await t.chain.close()
       await rm(dir, { recursive: true, force: true })
     }
   }
+  return t
 }
 
 /** A deterministic key from a small number. */
@@ -84,5 +87,33 @@ export async function waitFor (predicate: () => boolean | Promise<boolean>, ms =
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 5))
+  }
+}
+
+/**
+ * Assert the mempool is consistent with the chain: no entry is confirmed, no
+ * two entries spend one outpoint, and every input is an unspent confirmed
+ * coin or an output of another entry.
+ */
+export async function assertMempoolConsistent (chain: Devchain): Promise<void> {
+  const entries = [...chain.mempool.entries()]
+  const ids = new Map(entries.map(e => [toHex(e.txid), chain.mempool.entry(e.txid)]))
+  const spent = new Set<string>()
+  for (const e of entries) {
+    const m = chain.mempool.entry(e.txid)
+    assert.ok(m, 'entries() and entry() disagree')
+    assert.equal(await chain.getTx(e.txid, { mempool: false }), undefined, `mempool tx ${m.hex} is also confirmed`)
+    for (const input of m.decoded.inputs) {
+      const k = `${toHex(input.prevTxid)}:${input.vout}`
+      assert.ok(!spent.has(k), `two mempool txs spend ${k}`)
+      spent.add(k)
+      const parent = ids.get(toHex(input.prevTxid))
+      if (parent !== undefined) {
+        assert.ok(input.vout < parent.decoded.outputs.length)
+        continue
+      }
+      const [coin] = await chain.getCoins([{ txid: input.prevTxid, vout: input.vout }])
+      assert.ok(coin !== undefined, `mempool tx ${m.hex} spends ${k}, which is neither unspent nor in the mempool`)
+    }
   }
 }
