@@ -183,6 +183,11 @@ export function writer (size: number): Writer {
   return new ByteWriter(size)
 }
 
+/** A plain Uint8Array view of `b` (a Buffer from Node APIs compares unequal to Uint8Arrays in strict deep equality). */
+export function plainView (b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+}
+
 /** Lowercase hex of bytes. */
 export function toHex (b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')

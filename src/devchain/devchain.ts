@@ -16,7 +16,7 @@ import { assembleBlockBytes, checkBlockSanity, decodeBlock, makeBlock, merkleRoo
 import type { DecodedBlock } from './block.ts'
 import { openChainState } from './chainstate.ts'
 import type { Activation, ChainState, IndexEntry } from './chainstate.ts'
-import { bytesEqual, concat, fromHex, toHex } from './codec.ts'
+import { bytesEqual, concat, fromHex, plainView, toHex } from './codec.ts'
 import {
   CHAIN_DIR, COINBASE_TAG_BYTES, COINBASE_VOUT, HASH_BYTES, HEADER_BYTES, LOG_COMPONENT, MAX_BLOCK_BYTES,
   MAX_BLOCK_SIGOPS, MAX_HEADERS_RESULTS, MAX_LOCATOR_ENTRIES, MAX_ORPHAN_BLOCK_BYTES, MAX_ORPHAN_BLOCKS,
@@ -307,7 +307,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     const out: Uint8Array[] = []
     for (const b of blocks) {
       if (b === undefined) break
-      out.push(b)
+      out.push(plainView(b))
     }
     return out
   }
@@ -323,7 +323,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     const wanted = known.filter((e): e is IndexEntry => e !== undefined)
     const got = await this.#db.getMany(wanted.map(e => keys.block(e.hash)))
     const byHex = new Map<string, Uint8Array | undefined>()
-    wanted.forEach((e, i) => byHex.set(e.hex, got[i]))
+    wanted.forEach((e, i) => { const b = got[i]; byHex.set(e.hex, b === undefined ? undefined : plainView(b)) })
     return known.map(e => e === undefined ? undefined : byHex.get(e.hex))
   }
 

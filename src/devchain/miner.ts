@@ -173,17 +173,23 @@ class MinerImpl extends TypedEventEmitter<MinerEvents> implements Miner {
     this.#tipSeenAt = this.#clock()
     this.#chain.addEventListener('tip', this.#onTip)
     this.#chain.addEventListener('tx:added', this.#onTx)
-    this.#loop = this.#run().catch(err => { this.#log.error('miner stopped on error: %e', err) })
+    this.#loop = this.#run()
+      .catch(err => { this.#log.error('miner stopped on error: %e', err) })
+      .finally(() => { this.#halt() })
   }
 
   async stop (): Promise<void> {
+    this.#halt()
+    await this.#loop
+  }
+
+  #halt (): void {
     if (!this.#running) return
     this.#running = false
     this.#stopController.abort()
     this.#tipController.abort()
     this.#chain.removeEventListener('tip', this.#onTip)
     this.#chain.removeEventListener('tx:added', this.#onTx)
-    await this.#loop
   }
 
   stats (): MinerStats {
