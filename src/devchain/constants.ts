@@ -81,11 +81,12 @@ export const MAX_TX_BYTES = 100_000
 
 /**
  * Signature checks per block (one per spending input). Bounds block validation
- * time: at the measured ~8,000 Ed25519 verifications/s on one core
- * (bench/results/devchain.md) a full block costs at most ~0.5 s, half the
- * devnet block interval. Without it a 1 MB block could hold ~7,500 inputs.
+ * time: at the measured ~5,500 Ed25519 verifications/s with distinct keys on
+ * one core (bench/results/devchain.md) a full block costs at most ~0.45 s,
+ * under half the devnet block interval. Without it a 1 MB block could hold
+ * ~7,500 inputs (~1.4 s of verification).
  */
-export const MAX_BLOCK_SIGOPS = 4_000
+export const MAX_BLOCK_SIGOPS = 2_500
 
 /** Headers one {@link validateHeaders} call accepts, as Bitcoin's MAX_HEADERS_RESULTS (2000). */
 export const MAX_HEADERS_PER_CALL = 2_000

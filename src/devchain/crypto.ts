@@ -3,12 +3,13 @@
  *
  * Primitive choice (measured side by side in `bench/devchain.bench.ts`, see
  * `bench/results/devchain.md`): Node's `crypto` (OpenSSL) beats
- * `@noble/hashes` / `@noble/curves` on every operation we use:
- * one-shot `crypto.hash` SHA-256 is ~1.2× noble on an 84-byte header and
- * ~2.4× on a 200-byte transaction; Ed25519 verification is ~15× faster and
- * signing ~14×. OpenSSL's Ed25519 also rejects non-canonical `S`, so a
- * signature cannot be mutated into another valid one (txids commit to
- * signatures).
+ * `@noble/hashes` / `@noble/curves` on every operation we use. One-shot
+ * `crypto.hash` double SHA-256 of an 84-byte header is ~1.3× noble (and
+ * ~1.6× `createHash`, whose object set-up dominates small inputs), ~1.9× on
+ * a 200-byte transaction; Ed25519 verification is ~11× (fresh key) to ~17×
+ * (cached key) faster and signing ~16×. OpenSSL's Ed25519 also rejects a
+ * non-canonical `S`, so a signature cannot be mutated into another valid
+ * one (txids commit to signatures).
  *
  * @module
  */

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { bytesEqual, toHex } from './codec.ts'
+import { bytesEqual, toHex, varintSize } from './codec.ts'
 import {
   DEFAULT_MAX_ORPHAN_TXS, DEFAULT_MAX_ORPHAN_TXS_PER_PEER, DEFAULT_MEMPOOL_EXPIRY_MS, DEFAULT_MEMPOOL_MAX_BYTES,
   DEFAULT_MEMPOOL_MAX_COUNT, DEFAULT_ORPHAN_TX_EXPIRY_MS, INCREMENTAL_RELAY_FEE_RATE, MAX_MONEY, MAX_ORPHAN_TX_BYTES,
@@ -255,7 +255,7 @@ class MempoolImpl implements MempoolInternal {
       let pb = 0
       let ps = 0
       for (const x of pkg) {
-        pb += x.size
+        pb += x.size + varintSize(x.size) // the length prefix each transaction gets in a block
         ps += x.sigops
       }
       if (bytes + pb > maxBytes || sigops + ps > maxSigops) continue
@@ -279,7 +279,7 @@ class MempoolImpl implements MempoolInternal {
       }
     }
     this.#emitRemovals(removed)
-    this.expire()
+    if (this.#clock() - this.#lastSweep >= MEMPOOL_EXPIRY_SWEEP_MS) this.expire()
     await this.#resolveOrphans(block.txs.map(t => toHex(t.txid)))
   }
 

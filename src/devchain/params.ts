@@ -38,8 +38,8 @@ export interface ConsensusParams extends PowParams {
  * Devnet: real proof of work for a CPU.
  *
  * - `genesisBits` 0x1e400000 = target 2^238: 2^18 ≈ 262k expected hashes,
- *   about one second at the ~300k double-SHA-256/s one core does
- *   (bench/results/devchain.md).
+ *   0.6–1 s at the 300–420k double-SHA-256/s one core does
+ *   (bench/results/devchain.md); the retarget settles it at 1 s.
  * - `powLimitBits` 0x1f400000 = target 2^246: 1,024 expected hashes, so the
  *   retarget can follow a much slower machine (or a browser) down.
  * - Retarget every 30 blocks (~30 s) towards 1 s blocks, at most 4× per

@@ -226,9 +226,9 @@ describe('devchain mempool', () => {
     try {
       const txs = [2000, 9000, 5000].map((r, i) => pay(s.chain, s.key, s.coins[i], other.pkh, 10_000n, feeAt(r)))
       for (const tx of txs) assert.equal((await s.chain.mempool.add(tx.bytes)).status, 'accepted')
-      // with room for two, the two best fee rates are picked
+      // with room for two (each costs its size plus a 2-byte length prefix), the two best fee rates are picked
       const hex = (x: DecodedTx): string => toHex(x.txid)
-      assert.deepEqual(new Set(s.chain.mempool.select(2 * txs[0].bytes.length, 100).map(hex)), new Set([txs[1], txs[2]].map(hex)))
+      assert.deepEqual(new Set(s.chain.mempool.select(2 * (txs[0].bytes.length + 2), 100).map(hex)), new Set([txs[1], txs[2]].map(hex)))
       const tpl = await s.chain.createBlockTemplate({ pkh: s.key.pkh })
       assert.deepEqual(tpl.txs.slice(1).map(hex), txs.map(hex))
       assert.equal(tpl.fees, txs.reduce((sum, x) => sum + (s.chain.mempool.entry(x.txid)?.fee ?? 0n), 0n))
