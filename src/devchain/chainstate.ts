@@ -59,6 +59,7 @@ export interface Activation {
   connected: DecodedBlock[]
 }
 
+/** Components and options of {@link openChainState}. */
 export interface ChainStateInit {
   db: ChainDb
   params: ConsensusParams

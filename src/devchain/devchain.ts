@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { MAX_BLOCKS_PER_RESPONSE } from '../config/constants.ts'
-import { ChainwireError, InvalidArgumentError } from '../errors.ts'
+import { AbortError, ChainwireError, InvalidArgumentError } from '../errors.ts'
 import { decodeAddress } from './address.ts'
 import { assembleBlockBytes, checkBlockSanity, decodeBlock, makeBlock, merkleRoot } from './block.ts'
 import type { DecodedBlock } from './block.ts'
@@ -178,6 +178,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
   readonly #clock: () => number
   readonly #log: Logger
   readonly #lock = new ChainLock()
+  readonly #inner: MempoolInternal
   readonly #orphans = new Map<string, OrphanBlock>()
   #orphanBytes = 0
   #closed = false
@@ -214,7 +215,10 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
       get: (txid) => inner.get(txid),
       add: async (tx, options) => {
         this.#assertOpen()
-        return await lock.run(async () => await inner.add(tx, options))
+        return await lock.run(async () => {
+          if (options?.signal?.aborted === true) throw new AbortError('mempool.add aborted while queued')
+          return await inner.add(tx, options)
+        })
       },
       minFeeRate: () => inner.minFeeRate(),
       size: () => inner.size(),
@@ -230,8 +234,6 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
       select: (maxBytes, maxSigops) => inner.select(maxBytes, maxSigops)
     }
   }
-
-  readonly #inner: MempoolInternal
 
   /** Resume an interrupted reorg (the tip may not be the most-work branch after a crash). */
   async resume (): Promise<void> {
@@ -370,7 +372,11 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
       if (err instanceof ChainwireError) return { status: 'invalid', hash: block.hash, error: err }
       throw err
     }
-    return await this.#lock.run(async () => await this.#processBlock(block, options.peer), bytes.length)
+    return await this.#lock.run(async () => {
+      // a caller that gave up while we waited for the lock does not need the work done
+      if (options.signal?.aborted === true) throw new AbortError('submitBlock aborted while queued')
+      return await this.#processBlock(block, options.peer)
+    }, bytes.length)
   }
 
   async #processBlock (block: DecodedBlock, peer: string | undefined): Promise<SubmitBlockResult> {
@@ -719,7 +725,12 @@ export async function createDevchain (init: DevchainInit): Promise<Devchain> {
   const logger = init.logger ?? noopLogger()
   const dir = join(init.dataDir, CHAIN_DIR)
   await mkdir(dir, { recursive: true })
-  const db = await openDb(dir)
+  let db: ChainDb
+  try {
+    db = await openDb(dir)
+  } catch (err) {
+    throw new ChainStoreError('open-failed', `cannot open the chain store in ${dir} (is another process using it?)`, { cause: err })
+  }
   const mempoolRef: { current?: MempoolInternal } = {}
   let state: ChainState
   try {

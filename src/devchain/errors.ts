@@ -124,7 +124,7 @@ export class ChainBusyError extends ChainwireError {
 }
 
 /** Store problems found on open or during a write: corruption, another network's data dir. */
-export type StoreRule = 'network-mismatch' | 'corrupt' | 'closed'
+export type StoreRule = 'network-mismatch' | 'corrupt' | 'closed' | 'open-failed'
 
 /** The chain store is unusable. Local fault, never a peer's. */
 export class ChainStoreError extends ChainwireError {

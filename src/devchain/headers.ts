@@ -15,6 +15,7 @@ import { STATUS } from './store.ts'
 import type { IndexEntry } from './chainstate.ts'
 import type { HeaderInfo } from '../chain/index.ts'
 
+/** What header validation needs from the chain: rules, clock, and our stored headers. */
 export interface HeaderCheckContext {
   params: ConsensusParams
   /** Milliseconds since the epoch. */

@@ -18,6 +18,7 @@ export interface TipJson {
   work: string
 }
 
+/** One input of {@link TxJson}. */
 export interface TxInputJson {
   prevTxid: string
   vout: number
@@ -28,6 +29,7 @@ export interface TxInputJson {
   coinbase?: string
 }
 
+/** One output of {@link TxJson}. */
 export interface TxOutputJson {
   /** Base units, decimal. */
   amount: string
@@ -35,6 +37,7 @@ export interface TxOutputJson {
   address: string
 }
 
+/** A transaction as JSON. */
 export interface TxJson {
   txid: string
   size: number
@@ -84,6 +87,7 @@ export interface BlockJson {
   txs: TxJson[]
 }
 
+/** JSON view of a transaction; addresses are for `network`. */
 export function txJson (tx: DecodedTx, network: string): TxJson {
   const cb = isCoinbase(tx)
   return {
@@ -98,6 +102,7 @@ export function txJson (tx: DecodedTx, network: string): TxJson {
   }
 }
 
+/** JSON view of a block with its index facts. */
 export function blockJson (block: DecodedBlock, network: string, extra: { work: bigint, totalWork: bigint, inBestChain: boolean, tipHeight: number, nextHash?: Uint8Array }): BlockJson {
   const h = block.header
   const json: BlockJson = {

@@ -54,6 +54,7 @@ export interface MempoolView {
   txBlockHash (txid: Uint8Array): Promise<Uint8Array | undefined>
 }
 
+/** What the mempool needs from its owner: the chain view, a clock, a logger and an event sink. */
 export interface MempoolComponents {
   view: MempoolView
   clock: () => number

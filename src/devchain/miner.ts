@@ -31,6 +31,7 @@ import type { Devchain } from './devchain.ts'
 import { noopLogger } from './logger.ts'
 import { toHex } from './codec.ts'
 import { InvalidArgumentError } from '../errors.ts'
+import { ChainBusyError } from './errors.ts'
 import type { ComponentLogger, TypedEventTarget } from '@libp2p/interface'
 
 /**
@@ -48,6 +49,7 @@ export function searchNonce (header: Uint8Array, targetBytes: Uint8Array, start:
   return -1
 }
 
+/** Options of {@link mineHeader}. */
 export interface MineOptions {
   signal?: AbortSignal
   /** Stop early when this returns true (checked between batches). */
@@ -116,6 +118,7 @@ export interface Miner extends TypedEventTarget<MinerEvents> {
   stats (): MinerStats
 }
 
+/** Options and components of {@link createMiner}. */
 export interface MinerInit {
   chain: Devchain
   /** Address (or raw 20-byte pkh) the coinbase pays. */
@@ -229,7 +232,17 @@ class MinerImpl extends TypedEventEmitter<MinerEvents> implements Miner {
       }
       if (!this.#running) break
       const block = makeBlock(header, template.txs)
-      const res = await this.#chain.submitBlock(block.bytes)
+      let res
+      try {
+        res = await this.#chain.submitBlock(block.bytes)
+      } catch (err) {
+        // our own chain is overloaded: drop this block and go again; anything else stops the miner
+        if (err instanceof Error && err.name === ChainBusyError.name) {
+          this.#log('chain busy, dropping mined block %d', header.height)
+          continue
+        }
+        throw err
+      }
       if (res.status === 'accepted') this.#blocks++
       else this.#log.error('mined block was not accepted: %s', res.status === 'invalid' ? res.error.message : res.status)
       this.safeDispatchEvent('block', { detail: { hash: toHex(block.hash), height: header.height, status: res.status } })

@@ -61,6 +61,7 @@ function u32be (n: number): Uint8Array {
   return b
 }
 
+/** Key builders, one per record kind (see the table above). */
 export const keys = {
   meta: (): Uint8Array => new Uint8Array([P.meta]),
   tip: (): Uint8Array => new Uint8Array([P.tip]),
@@ -90,8 +91,9 @@ export function outpointFromKey (key: Uint8Array, offset: number): { txid: Uint8
   return { txid, vout }
 }
 
-/** Offset of the outpoint in a `u` key and in an `a` key. */
+/** Offset of the outpoint in a `u` key. */
 export const UTXO_KEY_OUTPOINT = 1
+/** Offset of the outpoint in an `a` key (after the prefix and the pkh). */
 export const ADDR_KEY_OUTPOINT = 1 + PKH_BYTES
 
 /** An unspent output with what validation needs. */
@@ -106,6 +108,7 @@ export interface Coin {
 /** Serialised size of a coin. */
 export const COIN_BYTES = 8 + PKH_BYTES + 4 + 1
 
+/** Serialise a coin. */
 export function encodeCoin (c: Coin): Uint8Array {
   const b = new Uint8Array(COIN_BYTES)
   const v = new DataView(b.buffer)
@@ -116,6 +119,7 @@ export function encodeCoin (c: Coin): Uint8Array {
   return b
 }
 
+/** Read a coin at `offset` (stored data: trusted). */
 export function decodeCoin (b: Uint8Array, offset = 0): Coin {
   const v = new DataView(b.buffer, b.byteOffset + offset, COIN_BYTES)
   return {
@@ -143,8 +147,10 @@ export interface HeaderRecord {
   status: number
 }
 
+/** Size of a header index record. */
 export const HEADER_RECORD_BYTES = HEADER_BYTES + 32 + 1
 
+/** Serialise a header index record. */
 export function encodeHeaderRecord (r: HeaderRecord): Uint8Array {
   const b = new Uint8Array(HEADER_RECORD_BYTES)
   b.set(r.header, 0)
@@ -157,6 +163,7 @@ export function encodeHeaderRecord (r: HeaderRecord): Uint8Array {
   return b
 }
 
+/** Read a header index record. */
 export function decodeHeaderRecord (b: Uint8Array): HeaderRecord {
   if (b.length !== HEADER_RECORD_BYTES) throw new RangeError(`header record has ${b.length} bytes`)
   let w = 0n
@@ -164,10 +171,12 @@ export function decodeHeaderRecord (b: Uint8Array): HeaderRecord {
   return { header: b.slice(0, HEADER_BYTES), totalWork: w, status: b[HEADER_RECORD_BYTES - 1] }
 }
 
+/** Serialise the meta record: which chain this store holds, in which layout. */
 export function encodeMeta (genesisHash: Uint8Array): Uint8Array {
   return concat([genesisHash, u32be(STORE_FORMAT_VERSION)])
 }
 
+/** Read the meta record, or undefined if it is not one. */
 export function decodeMeta (b: Uint8Array): { genesisHash: Uint8Array, version: number } | undefined {
   if (b.length !== HASH_BYTES + 4) return undefined
   return { genesisHash: b.slice(0, HASH_BYTES), version: new DataView(b.buffer, b.byteOffset).getUint32(HASH_BYTES, false) }

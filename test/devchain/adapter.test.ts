@@ -147,3 +147,20 @@ describe('devchain lifecycle', () => {
     await t.cleanup()
   })
 })
+
+describe('devchain cancellation', () => {
+  it('skips queued work whose caller aborted', async () => {
+    const t = await tempChain()
+    try {
+      const block = await mineTemplate(await t.chain.createBlockTemplate({ pkh: testKey(2).pkh }))
+      const ac = new AbortController()
+      ac.abort()
+      await assert.rejects(t.chain.submitBlock(block, { signal: ac.signal }), (e: Error) => e.name === 'AbortError')
+      await assert.rejects(t.chain.mempool.add(new Uint8Array(5), { signal: ac.signal }), (e: Error) => e.name === 'AbortError')
+      assert.equal(t.chain.tip().height, 0)
+      assert.equal((await t.chain.submitBlock(block)).status, 'accepted')
+    } finally {
+      await t.cleanup()
+    }
+  })
+})

@@ -39,3 +39,16 @@ describe('devchain params and network identity', () => {
     }
   })
 })
+
+describe('devchain store opening', () => {
+  it('refuses a data dir another chain instance holds open', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwire-devchain-'))
+    const a = await createDevchain({ dataDir: dir, network: 'regtest' })
+    try {
+      await assert.rejects(createDevchain({ dataDir: dir, network: 'regtest' }), (e: ChainStoreError) => e.name === ChainStoreError.name && e.rule === 'open-failed')
+    } finally {
+      await a.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
