@@ -3,11 +3,12 @@
  *
  * Primitive choice (measured side by side in `bench/devchain.bench.ts`, see
  * `bench/results/devchain.md`): Node's `crypto` (OpenSSL) beats
- * `@noble/hashes` / `@noble/curves` on every operation we use. One-shot
- * `crypto.hash` double SHA-256 of an 84-byte header is ~1.3× noble (and
- * ~1.6× `createHash`, whose object set-up dominates small inputs), ~1.9× on
- * a 200-byte transaction; Ed25519 verification is ~11× (fresh key) to ~17×
- * (cached key) faster and signing ~16×. OpenSSL's Ed25519 also rejects a
+ * `@noble/hashes` / `@noble/curves` on every operation we use (ranges over
+ * runs on a shared two-core machine): one-shot `crypto.hash` double SHA-256
+ * of an 84-byte header is 1.3–1.6× noble (and 1.5–1.8× `createHash`, whose
+ * object set-up dominates small inputs), 1.5–2× on a 200-byte transaction;
+ * Ed25519 verification is 7–11× (fresh key) to 13–18× (cached key) faster
+ * and signing 16–21×. OpenSSL's Ed25519 also rejects a
  * non-canonical `S`, so a signature cannot be mutated into another valid
  * one (txids commit to signatures).
  *
