@@ -108,6 +108,12 @@ export interface Mempool {
   entries (): Iterable<MempoolEntry>
   /** Fee rate of one transaction, if present. */
   feeRateOf (txid: Hash): number | undefined
+  /**
+   * Drop what the pool keeps on behalf of a peer (its orphan transactions).
+   * The network calls it when the peer disconnects, as Bitcoin Core's
+   * `EraseForPeer`; optional for chains without per-peer state.
+   */
+  forgetPeer? (peer: string): void
 }
 
 /** Events a chain emits. */
@@ -144,7 +150,10 @@ export interface ReorgEvent {
  * All hashes are raw bytes. All methods that read storage are async. Methods
  * that judge remote input (`validateHeaders`, `submitBlock`, `mempool.add`)
  * report faults as {@link ChainwireError}s whose `verdict` is the penalty hint
- * for the peer that sent the input.
+ * for the peer that sent the input. `submitBlock` and `mempool.add` never
+ * throw for bad input, but may reject when the chain itself cannot take the
+ * work (overloaded or closing) with an error whose verdict is `ignore`: our
+ * overload penalises nobody, and the item is not known-invalid.
  *
  * @example
  * ```ts

@@ -1,0 +1,76 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { bitsToTarget, medianTime, nextBits, permittedTransition, targetToBits, workForTarget } from '../../src/devchain/pow.ts'
+import { DEVNET, REGTEST } from '../../src/devchain/params.ts'
+
+describe('devchain proof of work', () => {
+  it('decodes and encodes compact targets as Bitcoin does', () => {
+    assert.equal(bitsToTarget(0x1d00ffff), 0xffffn << 208n)
+    assert.equal(targetToBits(0xffffn << 208n), 0x1d00ffff)
+    assert.equal(bitsToTarget(0x207fffff), 0x7fffffn << 232n)
+    assert.equal(bitsToTarget(0x1e400000), 1n << 238n)
+    assert.equal(bitsToTarget(0x04923456), undefined) // negative
+    assert.equal(bitsToTarget(0x22010000), undefined) // 2^256 and above
+    assert.equal(bitsToTarget(0x1d000000), undefined) // zero
+    assert.equal(workForTarget(0x7fffffn << 232n), 2n)
+    fc.assert(fc.property(fc.bigInt({ min: 1n, max: (1n << 255n) }), (t) => {
+      const bits = targetToBits(t)
+      const back = bitsToTarget(bits)
+      assert.ok(back !== undefined && back <= t, 'encoding rounds down')
+      assert.equal(targetToBits(back), bits)
+    }))
+  })
+
+  it('devnet retarget converges to the target spacing for hash rates over five orders of magnitude', () => {
+    const window = DEVNET.retargetInterval
+    for (const hashRate of [3_000n, 30_000n, 300_000n, 5_000_000n, 100_000_000n]) {
+      // a deterministic miner: each block takes its expected time; block times follow the
+      // miner's rule, max(now, median time past + 1), in whole seconds
+      const times = [DEVNET.genesisTime]
+      let parent = { height: 0, bits: DEVNET.genesisBits, time: DEVNET.genesisTime }
+      let now = DEVNET.genesisTime
+      const spans: number[] = []
+      let windowStart = now
+      for (let h = 1; h <= 40 * window; h++) {
+        const bits = nextBits(parent, (x) => times[x], DEVNET)
+        now += Number(workForTarget(bitsToTarget(bits) as bigint) * 1000n / hashRate) / 1000
+        const time = Math.max(Math.floor(now), medianTime(times.slice(-11)) + 1)
+        times.push(time)
+        parent = { height: h, bits, time }
+        if (h % window === 0) {
+          spans.push(now - windowStart)
+          windowStart = now
+        }
+      }
+      const last = spans.slice(-10)
+      const mean = last.reduce((a, b) => a + b, 0) / last.length / window
+      assert.ok(Math.abs(mean - DEVNET.targetSpacing) < 0.05, `hash rate ${hashRate}: ${mean.toFixed(3)} s per block after 30 windows`)
+    }
+  })
+
+  it('never retargets below the network minimum difficulty', () => {
+    const times = [0]
+    let parent = { height: 0, bits: DEVNET.powLimitBits, time: 0 }
+    for (let h = 1; h <= 3 * DEVNET.retargetInterval; h++) {
+      const bits = nextBits(parent, (x) => times[x], DEVNET)
+      assert.ok((bitsToTarget(bits) as bigint) <= (bitsToTarget(DEVNET.powLimitBits) as bigint))
+      times.push(parent.time + 1000) // far too slow: the target would grow without the cap
+      parent = { height: h, bits, time: parent.time + 1000 }
+    }
+  })
+
+  it('permits bits changes only at retarget heights and within a factor of four', () => {
+    const i = DEVNET.retargetInterval
+    const bits = DEVNET.genesisBits
+    const t = bitsToTarget(bits) as bigint
+    assert.equal(permittedTransition(i + 1, bits, bits, DEVNET), true)
+    assert.equal(permittedTransition(i + 1, bits, targetToBits(t / 2n), DEVNET), false)
+    assert.equal(permittedTransition(i, bits, targetToBits(t / 4n), DEVNET), true)
+    assert.equal(permittedTransition(i, bits, targetToBits(t * 4n), DEVNET), true)
+    assert.equal(permittedTransition(i, bits, targetToBits(t / 5n), DEVNET), false)
+    assert.equal(permittedTransition(i, bits, targetToBits(t * 5n), DEVNET), false)
+    // regtest never retargets
+    assert.equal(permittedTransition(2016, REGTEST.genesisBits, 0x2000ffff, REGTEST), false)
+  })
+})
