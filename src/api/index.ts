@@ -7,6 +7,7 @@ import { splitHostPort } from '../config/load.ts'
 import { InvalidArgumentError } from '../errors.ts'
 import { apiServer } from './server.ts'
 import { nodeRoutes } from './routes.ts'
+import { chainRoutes } from './chain-routes.ts'
 import type { ApiServer } from './server.ts'
 import type { ChainwireNode } from '../node/index.ts'
 
@@ -38,5 +39,6 @@ export function createApi (node: ChainwireNode, options: CreateApiOptions = {}):
   if (hp == null) throw new InvalidArgumentError(`API address must be HOST:PORT, got ${JSON.stringify(listen)}`)
   const api = apiServer({ host: hp.host, port: hp.port, token: options.token ?? node.config.apiToken })({ log: node.logs.forComponent('chainwire:api') })
   nodeRoutes(api, node)
+  chainRoutes(api, node)
   return api
 }

@@ -51,6 +51,7 @@ const STATUS_BY_ERROR: Record<string, number> = {
   InvalidArgumentError: 400,
   InvalidConfigError: 400,
   InvalidBanError: 400,
+  WalletError: 400,
   BanNotFoundError: 404,
   BanListFullError: 503,
   NoHandlerError: 404,

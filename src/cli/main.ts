@@ -8,6 +8,7 @@ import { nodeCommand } from './commands/node.ts'
 import { devnetCommand } from './commands/devnet.ts'
 import { idCommand } from './commands/id.ts'
 import { clientCommands } from './commands/client.ts'
+import { walletCommands } from './commands/wallet.ts'
 
 /** A subcommand: its one-line summary and its entry point. */
 export interface Command {
@@ -19,7 +20,8 @@ const COMMANDS: Record<string, Command> = {
   node: nodeCommand,
   devnet: devnetCommand,
   id: idCommand,
-  ...clientCommands
+  ...clientCommands,
+  ...walletCommands
 }
 
 function usage (): string {

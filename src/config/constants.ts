@@ -169,5 +169,11 @@ export const API_MAX_CONNECTIONS = 64
 
 // ---------------------------------------------------------------- devchain mining
 
-/** Devnet block interval: the devnet's difficulty lets one CPU core mine a block in about a second. */
-export const DEFAULT_MINE_INTERVAL_MS = 1_000
+/**
+ * Miner pacing. 0 means proof of work alone sets the pace: the devnet's
+ * difficulty retargets to about one block per second on one CPU core.
+ */
+export const DEFAULT_MINE_INTERVAL_MS = 0
+
+/** Sub-directory of the data dir holding the devchain's LevelDB store. */
+export const CHAIN_DIR = 'chain'

@@ -58,9 +58,11 @@ export interface NodeConfig {
   heartbeatMs: number
   /** Peer ids and CIDRs that bypass connection caps and are never evicted. */
   allowList: string[]
+  /** The chain behind the node: the built-in reference chain, or none (a pure networking node). */
+  chain: 'devchain' | 'none'
   /** Mine blocks on this node (devchain). */
   mine: boolean
-  /** Target interval between mined blocks, ms. */
+  /** Mean pacing between mined blocks, ms; 0 = pure proof of work, where the retarget sets the pace. */
   mineIntervalMs: number
   /** Transaction relay mode. */
   txRelay: TxRelayMode
@@ -115,8 +117,9 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'connectionTimeoutMs', flag: 'connection-timeout', env: 'CHAINWIRE_CONNECTION_TIMEOUT', kind: { type: 'int', min: 100, max: 600_000 }, help: 'connection establishment budget, ms' },
   { key: 'heartbeatMs', flag: 'heartbeat', env: 'CHAINWIRE_HEARTBEAT', kind: { type: 'int', min: 100, max: 3_600_000 }, help: 'liveness ping interval, ms' },
   { key: 'allowList', flag: 'allow', env: 'CHAINWIRE_ALLOW', kind: { type: 'list', max: 256 }, help: 'peer ids or CIDRs that bypass connection caps' },
+  { key: 'chain', flag: 'chain', env: 'CHAINWIRE_CHAIN', kind: { type: 'enum', values: ['devchain', 'none'] }, help: 'chain behind the node: the devchain reference chain, or none' },
   { key: 'mine', flag: 'mine', env: 'CHAINWIRE_MINE', kind: { type: 'bool' }, help: 'mine blocks (devchain)' },
-  { key: 'mineIntervalMs', flag: 'mine-interval', env: 'CHAINWIRE_MINE_INTERVAL', kind: { type: 'int', min: 10, max: 3_600_000 }, help: 'target interval between mined blocks, ms' },
+  { key: 'mineIntervalMs', flag: 'mine-interval', env: 'CHAINWIRE_MINE_INTERVAL', kind: { type: 'int', min: 0, max: 3_600_000 }, help: 'mean pacing between mined blocks, ms (0: proof of work alone; devnet retargets to ~1 s)' },
   { key: 'txRelay', flag: 'tx-relay', env: 'CHAINWIRE_TX_RELAY', kind: { type: 'enum', values: ['inv', 'gossip'] }, help: 'transaction relay mode' }
 ]
 
@@ -143,6 +146,7 @@ export function defaultConfig (): NodeConfig {
     connectionTimeoutMs: C.DEFAULT_CONNECTION_TIMEOUT_MS,
     heartbeatMs: C.DEFAULT_HEARTBEAT_MS,
     allowList: [],
+    chain: 'devchain',
     mine: false,
     mineIntervalMs: C.DEFAULT_MINE_INTERVAL_MS,
     txRelay: 'inv'

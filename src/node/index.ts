@@ -28,6 +28,9 @@ import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
 import { connectionGater, peerGuard, peerManager } from '../peers/index.ts'
 import type { PeerManager, PeerManagerInit } from '../peers/index.ts'
+import { createDevchain, createMiner, openWallet } from '../devchain/index.ts'
+import type { Devchain, Miner, Wallet } from '../devchain/index.ts'
+import type { ChainAdapter } from '../chain/index.ts'
 import type { NodeConfig } from '../config/options.ts'
 import type { Host } from '../host/index.ts'
 import type { Logs } from '../logger.ts'
@@ -87,6 +90,8 @@ export interface NodeEvents {
 export interface NodeComponents {
   /** Log sink; defaults to stderr at the configured level. */
   logs?: Logs
+  /** The chain to serve. Without one, `config.chain` decides (the devchain, or none). */
+  chain?: ChainAdapter
 }
 
 /** Options of async node calls. */
@@ -118,6 +123,14 @@ export interface ChainwireNode extends TypedEventTarget<NodeEvents> {
   readonly registry: Registry
   /** Scores, bans, connection limits, eviction, outbound maintenance. */
   readonly peerManager: PeerManager
+  /** The chain the node serves, if any. */
+  readonly chain?: ChainAdapter
+  /** The reference chain, when the node runs it. */
+  readonly devchain?: Devchain
+  /** The devchain wallet (key in the data dir), when the node runs the devchain. */
+  readonly wallet?: Wallet
+  /** The miner, when `config.mine` is set. */
+  readonly miner?: Miner
   readonly logs: Logs
   readonly started: boolean
 
@@ -180,6 +193,25 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   const identity = await loadIdentity(cfg.dataDir)
   if (identity.created) log.info('created identity %p at %s', identity.peerId, identity.path)
 
+  let chain = components.chain
+  let devchain: Devchain | undefined
+  let wallet: Wallet | undefined
+  if (chain == null && cfg.chain === 'devchain') {
+    devchain = await createDevchain({ dataDir: join(cfg.dataDir, C.CHAIN_DIR), network: cfg.network, logger: logs })
+    chain = devchain
+    wallet = await openWallet({ dataDir: cfg.dataDir, chain: devchain, create: true })
+  }
+  if (chain != null && chain.networkId !== cfg.network) {
+    await devchain?.close()
+    throw new InvalidArgumentError(`the chain is for network ${JSON.stringify(chain.networkId)} but the node is configured for ${JSON.stringify(cfg.network)}`)
+  }
+  if (cfg.mine && devchain == null) {
+    throw new InvalidArgumentError('mine needs the devchain (config chain: devchain)')
+  }
+  const miner = cfg.mine && devchain != null && wallet != null
+    ? createMiner({ chain: devchain, address: wallet.address, targetIntervalMs: cfg.mineIntervalMs > 0 ? cfg.mineIntervalMs : undefined, logger: logs })
+    : undefined
+
   const dsPath = join(cfg.dataDir, C.DATASTORE_DIR)
   await mkdir(dsPath, { recursive: true })
   const datastore = new LevelDatastore(dsPath)
@@ -223,6 +255,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     })
   } catch (err) {
     await datastore.close()
+    await devchain?.close()
     throw err
   }
   const peerManagerRef = peers
@@ -274,6 +307,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   const onDisconnect = (evt: CustomEvent<PeerId>): void => {
     const id = evt.detail.toString()
     protocolsOf.delete(id)
+    chain?.mempool.forgetPeer?.(id)
     if (connectedAt.delete(id)) events.safeDispatchEvent('peer:disconnect', { detail: { peer: evt.detail } })
   }
 
@@ -307,6 +341,10 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     libp2p: host,
     registry,
     peerManager: peerManagerRef,
+    chain,
+    devchain,
+    wallet,
+    miner,
     logs,
     started: false,
 
@@ -319,6 +357,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       await direct.start()
       bcast.start()
       for (const t of cfg.topics) bcast.subscribe(t)
+      miner?.start()
       started = true
       startedAt = Date.now()
       log.info('node %p started on %s network, listening on %s', identity.peerId, cfg.network, host.getMultiaddrs().map(String).join(' '))
@@ -330,6 +369,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
         const bound = new Promise<'timeout'>(resolve => setTimeout(resolve, C.SHUTDOWN_TIMEOUT_MS, 'timeout').unref())
         const work = (async () => {
           if (started) {
+            await miner?.stop()
             bcast.stop()
             await direct.stop()
             guard.stop()
@@ -337,6 +377,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             host.removeEventListener('peer:identify', onIdentify)
             await host.stop()
           }
+          await devchain?.close()
           await datastore.close()
         })()
         const r = await Promise.race([work.then(() => 'done' as const), bound])

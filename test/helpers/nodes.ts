@@ -19,6 +19,7 @@ export function testConfig (dataDir: string, extra: Partial<NodeConfig> = {}): P
     dataDir,
     listen: ['/ip4/127.0.0.1/tcp/0'],
     api: '',
+    chain: 'none',
     logLevel: 'error',
     ...extra
   }

@@ -15,7 +15,7 @@ it('an API bound to a non-loopback address refuses requests without the token', 
     const ns = await lab.ns('api')
     // a non-loopback address that exists only inside the test's own namespace
     await lab.addLoopbackAddr(ns, '10.202.0.1/32')
-    const cfg = JSON.stringify({ network: 'labnet', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], dht: false, api: '10.202.0.1:18080', apiToken: 'lab-token', logLevel: 'error' })
+    const cfg = JSON.stringify({ network: 'labnet', dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0'], dht: false, api: '10.202.0.1:18080', apiToken: 'lab-token', chain: 'none', logLevel: 'error' })
     const node = jsonLines(lab.exec(ns, process.execPath, [NODE, cfg]))
     const ready = await waitFor(() => node.lines.find(l => l.event === 'ready'), `node ready\n${node.text()}`, 20_000)
     assert.equal(ready.api, 'http://10.202.0.1:18080')

@@ -14,7 +14,7 @@ it('two nodes with mDNS discover each other with no bootstrap, inside their own 
     const a = await lab.ns('mdns-a')
     const b = await lab.ns('mdns-b')
     await lab.link(a, '10.201.0.1/24', b, '10.201.0.2/24', { multicast: true })
-    const cfg = (ip: string, d: string): string => JSON.stringify({ network: 'labnet', dataDir: d, listen: [`/ip4/${ip}/tcp/0`], mdns: true, dht: false, api: '', logLevel: 'error' })
+    const cfg = (ip: string, d: string): string => JSON.stringify({ network: 'labnet', dataDir: d, listen: [`/ip4/${ip}/tcp/0`], mdns: true, dht: false, api: '', chain: 'none', logLevel: 'error' })
     const na = jsonLines(lab.exec(a, process.execPath, [FIXTURE, cfg('10.201.0.1', `${dir}/a`)]))
     const nb = jsonLines(lab.exec(b, process.execPath, [FIXTURE, cfg('10.201.0.2', `${dir}/b`)]))
     const readyA = await waitFor(() => na.lines.find(l => l.event === 'ready'), 'node a ready', 20_000)
