@@ -132,7 +132,22 @@ export const GOSSIP_DECODE_LIMITS = {
   maxPeerInfos: 16
 }
 
-// ---------------------------------------------------------------- DHT
+// ---------------------------------------------------------------- DHT and discovery
+
+/** First random DHT lookup after start while short of outbound peers; doubles each round. */
+export const DISCOVERY_MIN_INTERVAL_MS = 1_000
+
+/** Longest gap between random lookups while short of outbound peers (Lodestar re-runs discv5 queries on this order). */
+export const DISCOVERY_MAX_INTERVAL_MS = 60_000
+
+/** Random lookups once the outbound target is met: keeps the routing table fresh (kad-dht refreshes on a similar scale). */
+export const DISCOVERY_IDLE_INTERVAL_MS = 300_000
+
+/** Budget of one random lookup. */
+export const DISCOVERY_LOOKUP_TIMEOUT_MS = 10_000
+
+/** Discovery events within this window trigger one maintenance round, not one each. */
+export const DISCOVERY_DEBOUNCE_MS = 200
 
 /** k-bucket size. Kademlia's k = 20, libp2p's default. */
 export const DHT_K_BUCKET_SIZE = 20

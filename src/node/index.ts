@@ -26,6 +26,7 @@ import { direct as createDirect } from './direct.ts'
 import { DialError } from './errors.ts'
 import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
+import { discovery as createDiscovery } from './discovery.ts'
 import { connectionGater, peerGuard, peerManager } from '../peers/index.ts'
 import type { PeerManager, PeerManagerInit } from '../peers/index.ts'
 import { createDevchain, createMiner, openWallet } from '../devchain/index.ts'
@@ -300,6 +301,21 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     }
   })
 
+  const finder = createDiscovery({
+    lookups: cfg.dht,
+    minIntervalMs: C.DISCOVERY_MIN_INTERVAL_MS,
+    maxIntervalMs: C.DISCOVERY_MAX_INTERVAL_MS,
+    idleIntervalMs: C.DISCOVERY_IDLE_INTERVAL_MS,
+    lookupTimeoutMs: C.DISCOVERY_LOOKUP_TIMEOUT_MS,
+    debounceMs: C.DISCOVERY_DEBOUNCE_MS
+  })({
+    peerRouting: host.peerRouting,
+    events: host,
+    wantsPeers: () => peerManagerRef.list().filter(p => p.direction === 'outbound').length < cfg.outboundTarget,
+    maintain: async () => await peerManagerRef.maintain(),
+    log: logs.forComponent('chainwire:discovery')
+  })
+
   const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     protocolsOf.set(evt.detail.peerId.toString(), [...evt.detail.protocols].sort())
   }
@@ -357,6 +373,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       await direct.start()
       bcast.start()
       for (const t of cfg.topics) bcast.subscribe(t)
+      finder.start()
       miner?.start()
       started = true
       startedAt = Date.now()
@@ -370,6 +387,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
         const work = (async () => {
           if (started) {
             await miner?.stop()
+            finder.stop()
             bcast.stop()
             await direct.stop()
             guard.stop()

@@ -9,7 +9,7 @@ import { SHUTDOWN_TIMEOUT_MS } from '../../src/config/constants.ts'
 
 it('chainwire devnet --nodes 4 meshes, answers the client commands and stops cleanly on SIGINT', async () => {
   const { dir, cleanup } = await tempDir('cw-devnet-')
-  const devnet = spawnCli(['devnet', '--nodes', '4', '--data-dir', dir, '--no-mine'])
+  const devnet = spawnCli(['devnet', '--nodes', '4', '--data-dir', dir])
   let pids: number[] = []
   try {
     const info = await waitFor(async () => {
