@@ -12,7 +12,7 @@ export const END = '<!-- config-table:end -->'
 export function configTable (): string {
   const d = defaultConfig() as unknown as Record<string, unknown>
   const show = (v: unknown): string => Array.isArray(v) ? (v.length === 0 ? '—' : v.map(x => `\`${x}\``).join(', ')) : v === '' ? '—' : `\`${String(v)}\``
-  const rows = FIELDS.map(f => `| \`${f.key}\` | \`--${f.flag}\` | \`${f.env}\` | ${show(d[f.key])} | ${f.help} |`)
+  const rows = FIELDS.map(f => `| \`${f.key}\` | \`--${f.flag}\` | \`${f.env}\` | ${show(d[f.key])} | ${f.help.replace(/</g, '&lt;')} |`)
   return ['| key (JSON) | flag | environment | default | meaning |', '|---|---|---|---|---|', ...rows].join('\n')
 }
 
