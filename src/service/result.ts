@@ -19,6 +19,15 @@ export interface ResultHooks<R> {
   wrapNext? (next: Promise<IteratorResult<R>>): Promise<IteratorResult<R>>
 }
 
+/** Ask an iterator to finish, without waiting for it. */
+function release (it: Iterator<unknown> | AsyncIterator<unknown>, value?: unknown): void {
+  try {
+    Promise.resolve(it.return?.(value)).catch(() => {})
+  } catch {
+    // a synchronous iterator whose return() throws: nothing more to release
+  }
+}
+
 function isAsyncIterable<R> (x: unknown): x is AsyncIterable<R> {
   return x != null && typeof (x as any)[Symbol.asyncIterator] === 'function'
 }
@@ -58,21 +67,15 @@ export function followResult<R> (result: InboundResult<R>, hooks: ResultHooks<R>
             return r
           } catch (err) {
             end(err)
-            // let the inner iterator release what it holds
-            try {
-              await it.return?.()
-            } catch {
-              // the original error is the one that matters
-            }
+            // let the inner iterator release what it holds; never wait for
+            // it: a generator stuck in an await would hold us forever
+            release(it)
             throw err
           }
         },
         async return (value?: any): Promise<IteratorResult<R>> {
-          try {
-            await it.return?.(value)
-          } finally {
-            end()
-          }
+          end()
+          release(it, value)
           return { done: true, value }
         }
       }
