@@ -12,7 +12,7 @@
  */
 import { InvalidRequestError } from '../service/errors.ts'
 import {
-  HASH_BYTES, MAX_ANNOUNCE_HEADERS, MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_BLOCKS_BY_HASH, MAX_BLOCKS_PER_RESPONSE,
+  HASH_BYTES, MAX_ANNOUNCE_HEADERS, MAX_BLOCK_TXS, MAX_BLOCKS_BY_HASH, MAX_BLOCKS_PER_RESPONSE,
   MAX_DIRECT_MESSAGE_BYTES, MAX_GETDATA_ITEMS, MAX_HEADER_BYTES, MAX_HEADERS_PER_MESSAGE, MAX_INV_ITEMS,
   MAX_LOCATOR_HASHES, MAX_MESSAGE_BYTES, MAX_TX_BYTES, MAX_APP_PROTOCOL_LENGTH
 } from '../wire/constants.ts'
@@ -144,7 +144,7 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
   get_blocks_by_range: {
     versions: [1],
     maxRequestBytes: SLACK,
-    maxResponseBytes: entry(MAX_BLOCK_BYTES),
+    maxResponseBytes: MAX_MESSAGE_BYTES,
     maxResponseItems: MAX_BLOCKS_PER_RESPONSE,
     costUnit: 'items',
     maxCost: MAX_BLOCKS_PER_RESPONSE,
@@ -161,7 +161,7 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
   get_blocks_by_hash: {
     versions: [1],
     maxRequestBytes: MAX_BLOCKS_BY_HASH * entry(HASH_BYTES) + SLACK,
-    maxResponseBytes: entry(MAX_BLOCK_BYTES),
+    maxResponseBytes: MAX_MESSAGE_BYTES,
     maxResponseItems: MAX_BLOCKS_BY_HASH,
     costUnit: 'items',
     maxCost: MAX_BLOCKS_BY_HASH,

@@ -97,8 +97,12 @@ export const MAX_HEADERS_PER_MESSAGE = 2000
  */
 export const MAX_BLOCKS_BY_HASH = 128
 
-/** Largest serialised block: a block must fit one message (seed spec max_message_size). */
-export const MAX_BLOCK_BYTES = MAX_MESSAGE_BYTES
+/**
+ * Largest serialised block. The Block message wraps it in a field tag and
+ * length, and the whole message must fit the seed spec's max_message_size,
+ * so 64 bytes are left for that.
+ */
+export const MAX_BLOCK_BYTES = MAX_MESSAGE_BYTES - 64
 
 /** Headers in one block announcement. Bitcoin Core's MAX_BLOCKS_TO_ANNOUNCE is 8. */
 export const MAX_ANNOUNCE_HEADERS = 8
