@@ -48,7 +48,9 @@ export interface StreamReader {
 export function createStreamReader (stream: Stream, init: StreamReaderInit): StreamReader {
   const { clock } = init
   const parser = createFrameParser(init)
-  let ended = stream.readableEnded || stream.status === 'closed' || stream.status === 'reset' || stream.status === 'aborted'
+  // data still buffered in the stream is delivered when our listener is
+  // added, so a closed stream has only ended once its buffer is empty
+  let ended = stream.readableEnded || (stream.status !== 'open' && stream.readBufferLength === 0)
   let failure: Error | undefined = stream.status === 'reset' || stream.status === 'aborted'
     ? new StreamResetError(`stream ${stream.status}`)
     : undefined
@@ -107,7 +109,6 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
 
   /** Wait for an event or the deadline. */
   async function wait (deadline?: () => Deadline | undefined): Promise<void> {
-    resume()
     const d = deadline?.()
     let timer: TimerHandle | undefined
     let timedOut = false
@@ -138,6 +139,11 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
         const frame = parser.next()
         if (frame != null) return frame
         if (failure != null) throw failure
+        if (paused) {
+          // the stream may hold data (and its end) we have not let through yet
+          resume()
+          continue
+        }
         if (ended) {
           parser.end()
           return undefined
@@ -150,6 +156,10 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
         if (closed) throw new StreamResetError('reader closed')
         parser.assertEmpty(what)
         if (failure != null) throw failure
+        if (paused) {
+          resume()
+          continue
+        }
         if (ended) return
         await wait(deadline)
       }
