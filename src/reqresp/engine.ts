@@ -273,26 +273,26 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
   }
 
   /** Write one message: a MESSAGE frame, or CHUNK frames when it is larger than a chunk. */
-  async function writeMessage (stream: Stream, payload: Uint8Array, signal: AbortSignal): Promise<void> {
+  async function writeMessage (stream: Stream, payload: Uint8Array | Uint8ArrayList, signal: AbortSignal): Promise<void> {
     if (payload.byteLength <= maxChunkBytes) {
       await send(stream, encodeFrame(FrameCode.MESSAGE, payload), signal)
       return
     }
+    const chunkCodec = wire.chunk
     for (const chunk of splitChunks(payload, nextTransferId(), maxChunkBytes)) {
-      await send(stream, encodeFrame(FrameCode.CHUNK, wire.chunk.encode(chunk)), signal)
+      await send(stream, encodeFrame(FrameCode.CHUNK, chunkCodec.encodeList?.(chunk) ?? chunkCodec.encode(chunk)), signal)
     }
   }
 
-  /** Close our side within CLOSE_TIMEOUT_MS, or reset the stream. */
+  /**
+   * Close our side, or reset the stream if that fails. A close that hangs
+   * (a requester that stops reading) is cut off by the inbound watchdog.
+   */
   async function closeStream (stream: Stream): Promise<void> {
-    const ctrl = new AbortController()
-    const timer = clock.setTimeout(() => { ctrl.abort(new StreamResetError('close timed out')) }, CLOSE_TIMEOUT_MS)
     try {
-      await stream.close({ signal: ctrl.signal })
+      await stream.close()
     } catch (err: any) {
       stream.abort(err instanceof Error ? err : new StreamResetError('close failed'))
-    } finally {
-      clock.clearTimeout(timer)
     }
   }
 
@@ -379,6 +379,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     }, lifetime)
 
     const reader = createStreamReader(stream, { clock, highWaterBytes: highWater, label: `${method} request`, maxPayload: codeLimitsForRequest(spec) })
+    let endCheck: Promise<void> | undefined
     const asm = createChunkAssembler({ maxTotalBytes: spec.maxRequestBytes, maxChunks, maxChunkBytes, timeoutMs: chunkTimeoutMs, label: `${method} request` })
     const requestDeadline = openedAt + spec.timeouts.requestMs
     const deadline = (): Deadline => {
@@ -390,21 +391,29 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     }
 
     try {
-      // 1-3: read the request and the end of the requester's side
+      // 1-3: read the request
       let body: unknown
       let sizeBytes: number
       try {
         const payload = await readMessage(reader, asm, deadline)
         if (payload == null) throw new TruncatedFrameError(`${method} request: stream ended before a request`)
-        await reader.expectEnd('request', deadline)
+        // bytes that came with the request are trailing garbage: refuse before the handler runs
+        reader.assertNothingBuffered('request')
         sizeBytes = payload.byteLength
         body = codec.request.decode(payload)
       } catch (err: any) {
+        reader.close()
         await rejectInbound(method, stream, peer, err)
         return
-      } finally {
-        reader.close()
       }
+      // the requester must now close its side. That is checked while the
+      // handler runs, so waiting for its FIN adds no latency; a byte before
+      // it aborts the handler and is reported like any framing fault
+      endCheck = reader.expectEnd('request', deadline).then(() => {}, async (err: any) => {
+        if (ctrl.signal.aborted && stream.status !== 'open') return
+        ctrl.abort(err)
+        await rejectInbound(method, stream, peer, err, false)
+      }).finally(() => { reader.close() })
 
       // 4: the layers and the handler
       const req: InboundRequest<any> = {
@@ -430,7 +439,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
               log.error('%s handler yielded more than %d items; the rest is dropped', method, maxItems)
               break
             }
-            const bytes = codec.response.encode(item as never)
+            const bytes = codec.response.encodeList?.(item as never) ?? codec.response.encode(item as never)
             if (bytes.byteLength > spec.maxResponseBytes) {
               throw new ServerError(`${method}: response item of ${bytes.byteLength} bytes (max ${spec.maxResponseBytes})`)
             }
@@ -451,16 +460,17 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       log.error('%s inbound stream from %p failed - %e', method, peer, err)
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     } finally {
+      // the stream is ours until the requester's side has ended too
+      await endCheck
       clock.clearTimeout(watchdog)
       stopSignal.removeEventListener('abort', onStop)
       stream.removeEventListener('close', onClose)
       inboundStreams.delete(stream)
-      if (!ctrl.signal.aborted) ctrl.abort(new AbortError('request finished'))
     }
   }
 
   /** A request could not be read or decoded: report, answer if useful, close. */
-  async function rejectInbound (method: Method, stream: Stream, peer: PeerId, err: any): Promise<void> {
+  async function rejectInbound (method: Method, stream: Stream, peer: PeerId, err: any, answer = true): Promise<void> {
     const name = String(err?.name ?? 'Error')
     const verdict = verdictOf(err)
     metrics.inboundRejected(method, name)
@@ -470,7 +480,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     }
     if (verdict != null && verdict !== 'ignore') components.peers.report(peer, verdict, name)
     log('rejected %s request from %p: %s', method, peer, err?.message)
-    if (name === RequestTimeoutError.name || name === ChunkTimeoutError.name || verdict == null) {
+    if (!answer || name === RequestTimeoutError.name || name === ChunkTimeoutError.name || verdict == null) {
       // a stalled requester gets no answer: free the stream at once
       stream.abort(err instanceof Error ? err : new Error(String(err)))
       return
@@ -536,12 +546,35 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     return new StreamResetError(`${method}: ${String(err?.message ?? err)}`, { cause: err })
   }
 
+  /**
+   * After the last allowed item the requester returns at once instead of
+   * waiting for the responder's FIN. The reader stays on the stream in the
+   * background until that FIN: a byte before it means more items than
+   * allowed, reported as a fatal {@link InvalidResponseError}; a stream not
+   * closed within CLOSE_TIMEOUT_MS is reset.
+   */
+  function finishInBackground (method: Method, peer: PeerId, stream: Stream, reader: StreamReader): void {
+    const until = clock.now() + CLOSE_TIMEOUT_MS
+    reader.expectEnd('last response item', () => ({ at: until, error: () => new StreamResetError(`${method}: responder did not close its stream`) }))
+      .catch((err: any) => {
+        if (err?.name === 'TrailingBytesError') {
+          const e = new InvalidResponseError(`${method}: more response items than allowed`, 'fatal', { cause: err })
+          if (reportOutbound) components.peers.report(peer, 'fatal', e.name)
+          metrics.outbound(method, 0, 0, e.name)
+          stream.abort(e)
+        } else if (stream.status === 'open') {
+          stream.abort(err instanceof Error ? err : new StreamResetError(String(err)))
+        }
+      })
+      .finally(() => { reader.close() })
+  }
+
   async function * requestStream (peer: PeerId, method: Method, body: unknown, options: RequestOptions = {}): AsyncGenerator<any, void, undefined> {
     if (!running) throw new NotStartedError('reqresp is not started')
     const spec = specs[method]
     const codec = wire.methods[method]
     const rules = METHOD_RULES[method] as any
-    const payload = codec.request.encode(body as never)
+    const payload = codec.request.encodeList?.(body as never) ?? codec.request.encode(body as never)
     if (payload.byteLength > spec.maxRequestBytes) {
       throw new InvalidArgumentError(`${method}: request of ${payload.byteLength} bytes (max ${spec.maxRequestBytes})`)
     }
@@ -555,6 +588,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     let failed: Error | undefined
     let dialing = true
     let complete = false
+    let handedOff = false
 
     const ctrl = new AbortController()
     const onAbort = (): void => {
@@ -566,17 +600,16 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     stopSignal.addEventListener('abort', onAbort, { once: true })
     try {
       if (options.signal?.aborted === true) throw new AbortError(`${method}: aborted by the caller`)
-      const dialCtrl = new AbortController()
-      const dialTimer = clock.setTimeout(() => { dialCtrl.abort(new DialError(`${method}: no stream within ${dialTimeoutMs} ms`)) }, dialTimeoutMs)
+      const dialTimer = clock.setTimeout(() => { ctrl.abort(new DialError(`${method}: no stream within ${dialTimeoutMs} ms`)) }, dialTimeoutMs)
       try {
         stream = await components.dialer.dialProtocol(peer, ids, {
-          signal: AbortSignal.any([ctrl.signal, dialCtrl.signal]),
-          // one version: write the protocol and the request together, saving a round trip
+          signal: ctrl.signal,
+          // one version: write the protocol and the request together where the stack supports it
           negotiateFully: ids.length > 1,
           maxOutboundStreams: spec.maxOutboundStreams
         })
       } catch (err: any) {
-        if (dialCtrl.signal.aborted && !ctrl.signal.aborted) throw dialCtrl.signal.reason
+        if (ctrl.signal.reason?.name === DialError.name) throw ctrl.signal.reason
         throw err
       } finally {
         clock.clearTimeout(dialTimer)
@@ -587,7 +620,10 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       reader = createStreamReader(stream, { clock, highWaterBytes: highWater, label: `${method} response`, maxPayload: codeLimitsForResponse(spec, maxItems) })
 
       await writeMessage(stream, payload, ctrl.signal)
-      await stream.close({ signal: ctrl.signal })
+      // half-close in the background: the response may already be on its way
+      stream.close({ signal: ctrl.signal }).catch(() => {
+        // a failed close shows up as a reset on the reader
+      })
       const sentAt = clock.now()
       const r = reader
       const asm = createChunkAssembler({ maxTotalBytes: spec.maxResponseBytes, maxChunks, maxChunkBytes, timeoutMs: chunkTimeoutMs, label: `${method} response` })
@@ -608,6 +644,15 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
         if (count > maxItems) throw new InvalidResponseError(`${method}: more than ${maxItems} response items`)
         responseBytes += item.byteLength
         const decoded = codec.response.decode(item)
+        if (count === maxItems) {
+          // the last item allowed: more bytes already here are one item too many
+          r.assertNothingBuffered(`the last of ${maxItems} response items`)
+          complete = true
+          handedOff = true
+          finishInBackground(method, peer, stream, r)
+          yield decoded
+          return
+        }
         yield decoded
       }
       complete = true
@@ -619,7 +664,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
       stopSignal.removeEventListener('abort', onAbort)
-      reader?.close()
+      if (!handedOff) reader?.close()
       if (stream != null) {
         outboundStreams.delete(stream)
         // a consumer that stopped early, or an error: do not leave the stream half open

@@ -35,6 +35,8 @@ export interface StreamReader {
    * (e.g. from a TTFB deadline to a response deadline after the first byte).
    */
   next (deadline?: () => Deadline | undefined): Promise<Frame | undefined>
+  /** Throws {@link TrailingBytesError} if any byte is buffered beyond the frames returned so far. */
+  assertNothingBuffered (what: string): void
   /** Wait for the end of the stream; any byte before it is {@link TrailingBytesError}. */
   expectEnd (what: string, deadline?: () => Deadline | undefined): Promise<void>
   /** When the first byte arrived, on the reader's clock, if one has. */
@@ -72,6 +74,12 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
     if (firstByteAt == null) firstByteAt = clock.now()
     bytesRead += data.byteLength
     parser.push(data)
+    try {
+      // learn the size of the frame in progress, so it is not mistaken for excess
+      parser.prepare()
+    } catch {
+      // a bad header: next() throws it again
+    }
     if (!paused && parser.buffered > Math.max(parser.pending, 0) + init.highWaterBytes) {
       try {
         stream.pause()
@@ -163,6 +171,9 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
         if (ended) return
         await wait(deadline)
       }
+    },
+    assertNothingBuffered (what) {
+      parser.assertEmpty(what)
     },
     get firstByteAt () { return firstByteAt },
     get bytesRead () { return bytesRead },

@@ -21,9 +21,10 @@ import type { Chunk } from './messages.ts'
 
 /**
  * Split `payload` into chunks of at most `maxChunkBytes`. The chunk data are
- * views of `payload`, not copies.
+ * views of `payload`, not copies (for a list, except where a chunk spans two
+ * of its buffers).
  */
-export function splitChunks (payload: Uint8Array, transferId: number, maxChunkBytes = MAX_CHUNK_BYTES): Chunk[] {
+export function splitChunks (payload: Uint8Array | Uint8ArrayList, transferId: number, maxChunkBytes = MAX_CHUNK_BYTES): Chunk[] {
   const count = Math.ceil(payload.byteLength / maxChunkBytes)
   const chunks: Chunk[] = []
   for (let i = 0; i < count; i++) {

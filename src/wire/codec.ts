@@ -20,6 +20,12 @@ import type { Chunk, MethodTypes, Method } from './messages.ts'
 export interface Codec<T> {
   encode (value: T): Uint8Array
   decode (bytes: Uint8Array | Uint8ArrayList): T
+  /**
+   * Optional zero-copy encoding: the same bytes as `encode`, as a list that
+   * references large fields instead of copying them. The engine prefers it,
+   * so a 1 MB payload is not copied on its way to the stream.
+   */
+  encodeList? (value: T): Uint8ArrayList
 }
 
 /** The codecs of one request/response method. */

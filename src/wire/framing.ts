@@ -154,6 +154,12 @@ export interface FrameParser {
   /** Bytes still needed to complete the frame in progress (0 when at a frame boundary or unknown). */
   readonly pending: number
   /**
+   * Parse the header of the next frame if enough bytes are buffered, so
+   * `pending` is known before the frame is complete. Throws the same typed
+   * errors as `next()`.
+   */
+  prepare (): void
+  /**
    * The stream ended: throws {@link TruncatedFrameError} when a frame was in
    * progress. Call after `next()` returned `undefined`.
    */
@@ -207,6 +213,9 @@ export function createFrameParser (limits: FrameLimits): FrameParser {
       buf.consume(total)
       header = undefined
       return { code: h.code, payload }
+    },
+    prepare () {
+      if (header == null) parseHeader()
     },
     get buffered () {
       return buf.byteLength

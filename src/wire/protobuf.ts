@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { Uint8ArrayList } from 'uint8arraylist'
 import { InvalidArgumentError } from '../errors.ts'
 import {
   CHUNK_OVERHEAD_BYTES, HASH_BYTES, MAX_BLOCKS_PER_RESPONSE, MAX_ANNOUNCE_HEADERS, MAX_ANNOUNCE_HOPS, MAX_BLOCK_BYTES, MAX_BLOCK_TXS,
@@ -26,6 +27,7 @@ import {
   MAX_TX_BYTES, MAX_USER_AGENT_BYTES, MAX_WORK_BYTES, POSE_NONCE_BYTES, SHORT_ID_BYTES, MAX_APP_PROTOCOL_LENGTH
 } from './constants.ts'
 import { DecodeError } from './errors.ts'
+import { varintLength, writeVarint } from './framing.ts'
 import { CAPABILITY_BITS, INV_TYPE_CODES, MASTERNODE_STATUS_CODES } from './messages.ts'
 import * as pbMasternode from './pb/gen/masternode.js'
 import * as pbRelay from './pb/gen/relay.js'
@@ -39,7 +41,6 @@ import type {
   MasternodeEntry, MasternodeListDiff, MasternodeListRequest, MasternodeListResponse, MasternodeListSync,
   MasternodeStatus, MasternodeUpdate, NotFound, PoseChallenge, PoseResponse, SendCmpct, Status, Tx
 } from './messages.ts'
-import type { Uint8ArrayList } from 'uint8arraylist'
 
 // ---------------------------------------------------------------- helpers
 
@@ -61,17 +62,37 @@ interface CodecSpec<T, P> {
   fromPb (value: P, fail: Fail): T
   /** Checks shared by encode and decode. */
   check (value: T, fail: Fail): void
+  /**
+   * A bytes field that is the highest-numbered field set, which
+   * `encodeList` appends by reference instead of copying. `toPb` must
+   * still include it; `without` returns the value with it emptied.
+   */
+  trailing?: { field: number, get (value: T): Uint8Array | undefined, without (value: T): T }
 }
 
 function defineCodec<T, P> (spec: CodecSpec<T, P>): Codec<T> {
   const failDecode: Fail = (message) => { throw new DecodeError(spec.type, message) }
   const failEncode: Fail = (message) => { throw new InvalidArgumentError(`cannot encode ${spec.type}: ${message}`) }
   const opts = spec.limits == null ? undefined : { limits: spec.limits }
+  const trailing = spec.trailing
   return {
     encode (value: T): Uint8Array {
       spec.check(value, failEncode)
       return spec.pb.encode(spec.toPb(value, failEncode))
     },
+    ...(trailing == null
+      ? {}
+      : {
+          encodeList (value: T): Uint8ArrayList {
+            spec.check(value, failEncode)
+            const big = trailing.get(value)
+            // protobuf writes fields in field-number order and skips empty
+            // bytes, so the head is every field but the trailing one
+            const head = spec.pb.encode(spec.toPb(trailing.without(value), failEncode))
+            if (big == null || big.byteLength === 0) return new Uint8ArrayList(head)
+            return new Uint8ArrayList(head, encodeFieldHeader(trailing.field, big.byteLength), big)
+          }
+        }),
     decode (bytes: Uint8Array | Uint8ArrayList): T {
       try {
         const value = spec.fromPb(spec.pb.decode(bytes, opts), failDecode)
@@ -83,6 +104,15 @@ function defineCodec<T, P> (spec: CodecSpec<T, P>): Codec<T> {
       }
     }
   }
+}
+
+/** The tag and length of a length-delimited field. */
+function encodeFieldHeader (field: number, length: number): Uint8Array {
+  const tag = (field << 3) | 2
+  const out = new Uint8Array(varintLength(tag) + varintLength(length))
+  const n = writeVarint(tag, out)
+  writeVarint(length, out, n)
+  return out
 }
 
 /** The generated types type bytes fields as `Uint8Array<ArrayBuffer>`; ours accept any backing buffer. */
@@ -167,6 +197,8 @@ function invert<K extends string> (codes: Readonly<Record<K, number>>): Map<numb
 
 const INV_TYPES = invert<InvType>(INV_TYPE_CODES)
 const MN_STATUSES = invert<MasternodeStatus>(MASTERNODE_STATUS_CODES)
+
+const EMPTY = new Uint8Array(0)
 
 // ---------------------------------------------------------------- status and goodbye
 
@@ -301,7 +333,8 @@ export const blockCodec: Codec<Block> = defineCodec<Block, pbSync.Block>({
   pb: pbSync.Block,
   toPb: (v) => ({ block: ab(v.block) }),
   fromPb: (p) => ({ block: p.block }),
-  check: (v, fail) => { checkBytes(fail, 'block', v.block, MAX_BLOCK_BYTES, 1) }
+  check: (v, fail) => { checkBytes(fail, 'block', v.block, MAX_BLOCK_BYTES, 1) },
+  trailing: { field: 1, get: (v) => v.block, without: () => ({ block: EMPTY }) }
 })
 
 export const blockAnnounceCodec: Codec<BlockAnnounce> = defineCodec<BlockAnnounce, pbSync.BlockAnnounce>({
@@ -379,7 +412,8 @@ export const txCodec: Codec<Tx> = defineCodec<Tx, pbRelay.Tx>({
   pb: pbRelay.Tx,
   toPb: (v) => ({ tx: ab(v.tx) }),
   fromPb: (p) => ({ tx: p.tx }),
-  check: (v, fail) => { checkBytes(fail, 'tx', v.tx, MAX_TX_BYTES, 1) }
+  check: (v, fail) => { checkBytes(fail, 'tx', v.tx, MAX_TX_BYTES, 1) },
+  trailing: { field: 1, get: (v) => v.tx, without: () => ({ tx: EMPTY }) }
 })
 
 export const feeFilterCodec: Codec<FeeFilter> = defineCodec<FeeFilter, pbRelay.FeeFilter>({
@@ -645,6 +679,7 @@ export const chunkCodec: Codec<Chunk> = defineCodec<Chunk, pbTransfer.Chunk>({
   pb: pbTransfer.Chunk,
   toPb: (v) => ({ transferId: v.transferId, index: v.index, count: v.count, totalSize: v.totalSize, data: ab(v.data) }),
   fromPb: (p) => ({ transferId: p.transferId, index: p.index, count: p.count, totalSize: p.totalSize, data: p.data }),
+  trailing: { field: 5, get: (v) => v.data, without: (v) => ({ ...v, data: EMPTY }) },
   check: (v, fail) => {
     checkUint(fail, 'transferId', v.transferId, 0xffff_ffff)
     checkUint(fail, 'count', v.count, MAX_CHUNKS_PER_TRANSFER, 2)
@@ -665,6 +700,7 @@ export const directMessageCodec: Codec<DirectMessage> = defineCodec<DirectMessag
   pb: pbTransfer.DirectMessage,
   toPb: (v) => ({ protocol: v.protocol, data: ab(v.data) }),
   fromPb: (p) => ({ protocol: p.protocol, data: p.data }),
+  trailing: { field: 2, get: (v) => v.data, without: (v) => ({ protocol: v.protocol, data: EMPTY }) },
   check: (v, fail) => {
     if (typeof v.protocol !== 'string' || v.protocol.length > MAX_APP_PROTOCOL_LENGTH || !APP_PROTOCOL.test(v.protocol)) {
       fail(`protocol must match ${APP_PROTOCOL} with at most ${MAX_APP_PROTOCOL_LENGTH} characters`)
@@ -678,7 +714,8 @@ export const directReplyCodec: Codec<DirectReply> = defineCodec<DirectReply, pbT
   pb: pbTransfer.DirectReply,
   toPb: (v) => ({ data: ab(v.data) }),
   fromPb: (p) => ({ data: p.data }),
-  check: (v, fail) => { checkBytes(fail, 'data', v.data, MAX_DIRECT_MESSAGE_BYTES) }
+  check: (v, fail) => { checkBytes(fail, 'data', v.data, MAX_DIRECT_MESSAGE_BYTES) },
+  trailing: { field: 1, get: (v) => v.data, without: () => ({ data: EMPTY }) }
 })
 
 // ---------------------------------------------------------------- the wire format

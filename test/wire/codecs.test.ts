@@ -13,6 +13,18 @@ import type { Codec } from '../../src/wire/index.ts'
 const isDecodeError = (pattern?: RegExp) => (err: any) => err.name === DecodeError.name && err.verdict === 'fatal' && (pattern == null || pattern.test(err.message))
 const isEncodeError = (err: any) => err.name === 'InvalidArgumentError'
 
+/** Edge values for the codecs with a trailing bytes field. */
+function variants (name: string): any[] {
+  switch (name) {
+    case 'DirectMessage': return [{ protocol: 'a', data: new Uint8Array(0) }, { protocol: 'x'.repeat(64), data: new Uint8Array(300).fill(1) }]
+    case 'DirectReply': return [{ data: new Uint8Array(0) }, { data: new Uint8Array(200_000).fill(2) }]
+    case 'Block': return [{ block: new Uint8Array(1) }, { block: new Uint8Array(70_000).fill(3) }]
+    case 'Tx': return [{ tx: new Uint8Array(128).fill(4) }]
+    case 'Chunk': return [{ transferId: 0, index: 0, count: 2, totalSize: 1, data: new Uint8Array(1) }, { transferId: 2 ** 32 - 1, index: 15, count: 16, totalSize: 10 * 1024 * 1024, data: new Uint8Array(1024 * 1024) }]
+    default: return []
+  }
+}
+
 describe('protobuf codecs', () => {
   for (const [name, codec] of Object.entries(protobufCodecs) as Array<[keyof typeof samples, Codec<any>]>) {
     it(`round-trips ${name}`, () => {
@@ -108,6 +120,21 @@ describe('protobuf codecs', () => {
     const status = pbStatus.Status.decode(protobufCodecs.Status.encode(samples.Status))
     const decoded = protobufCodecs.Status.decode(pbStatus.Status.encode({ ...status, capabilities: status.capabilities | (1 << 20) }))
     assert.deepEqual(decoded.capabilities, samples.Status.capabilities)
+  })
+
+  it('encodeList produces exactly the bytes of encode, referencing the large field', () => {
+    let withList = 0
+    for (const [name, codec] of Object.entries(protobufCodecs) as Array<[keyof typeof samples, Codec<any>]>) {
+      if (codec.encodeList == null) continue
+      withList++
+      for (const value of [samples[name], ...variants(name)]) {
+        assert.deepEqual(codec.encodeList(value).subarray(), codec.encode(value), name)
+      }
+    }
+    assert.ok(withList >= 5)
+    const big = new Uint8Array(100_000)
+    const list = protobufCodecs.DirectMessage.encodeList?.({ protocol: 'p', data: big })
+    assert.ok([...(list ?? [])].includes(big), 'the payload is referenced, not copied')
   })
 
   it('decodes fields as views of the input, not copies', () => {
