@@ -34,8 +34,8 @@ import type { AddressInfo, Socket } from 'node:net'
 const BIG = 1_000_000
 const BIG_MIB = 1024 * 1024
 const SMALL = 32
-const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 100)
-const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 3000)
+const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 150)
+const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 4000)
 const ECHO = '/bench/echo/1'
 
 const gc = (globalThis as any).gc as (() => void) | undefined
@@ -189,22 +189,44 @@ async function viaTcp (data: Uint8Array): Promise<number> {
 
 type Fn = (data: Uint8Array) => Promise<number>
 
-/** Run the variants interleaved, `rounds` times each, returning per-call durations in ms. */
-async function interleaved (variants: Record<string, Fn>, data: Uint8Array, rounds: number, warmup: number): Promise<Record<string, number[]>> {
-  const out: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map(k => [k, []]))
-  const names = Object.keys(variants)
-  for (let i = 0; i < warmup; i++) for (const n of names) await variants[n](data)
+async function timed (fn: Fn, data: Uint8Array): Promise<number> {
+  const t0 = performance.now()
+  const got = await fn(data)
+  const ms = performance.now() - t0
+  if (got !== data.byteLength) throw new Error(`returned ${got} bytes, expected ${data.byteLength}`)
+  return ms
+}
+
+/**
+ * The full stack and the bare stream measured in pairs, back to back, the
+ * order alternating each round, so drift and GC storms on a shared machine
+ * hit both alike.
+ */
+async function paired (data: Uint8Array, rounds: number, warmup: number): Promise<{ stack: number[], bare: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await viaStack(data)
+    await viaBare(data)
+  }
   gc?.()
+  const stack: number[] = []
+  const bare: number[] = []
   for (let i = 0; i < rounds; i++) {
-    // rotate the order so no variant always runs right after another
-    for (let j = 0; j < names.length; j++) {
-      const n = names[(i + j) % names.length]
-      const t0 = performance.now()
-      const got = await variants[n](data)
-      out[n].push(performance.now() - t0)
-      if (got !== data.byteLength) throw new Error(`${n} returned ${got} bytes, expected ${data.byteLength}`)
+    if (i % 2 === 0) {
+      stack.push(await timed(viaStack, data))
+      bare.push(await timed(viaBare, data))
+    } else {
+      bare.push(await timed(viaBare, data))
+      stack.push(await timed(viaStack, data))
     }
   }
+  return { stack, bare }
+}
+
+async function series (fn: Fn, data: Uint8Array, rounds: number, warmup: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn(data)
+  gc?.()
+  const out: number[] = []
+  for (let i = 0; i < rounds; i++) out.push(await timed(fn, data))
   return out
 }
 
@@ -214,30 +236,30 @@ function fill (n: number): Uint8Array {
   return d
 }
 
-const variants = { stack: viaStack, bare: viaBare, bare_persistent: viaPersistent, tcp: viaTcp }
-
-console.log(`1 MB round trips x ${BIG_ROUNDS} ...`)
-const bigRuns = await interleaved(variants, fill(BIG), BIG_ROUNDS, 5)
+console.log(`1 MB round trips, stack and bare paired, x ${BIG_ROUNDS} ...`)
+const big1 = await paired(fill(BIG), BIG_ROUNDS, 5)
 console.log(`1 MiB (chunked) round trips x ${BIG_ROUNDS} ...`)
-const mibRuns = await interleaved({ stack: viaStack, bare: viaBare }, fill(BIG_MIB), BIG_ROUNDS, 3)
+const mib1 = await paired(fill(BIG_MIB), BIG_ROUNDS, 3)
 console.log(`small (${SMALL} B) round trips x ${SMALL_ROUNDS} ...`)
-const smallRuns = await interleaved(variants, fill(SMALL), SMALL_ROUNDS, 300)
+const small1 = await paired(fill(SMALL), SMALL_ROUNDS, 300)
+console.log('references: persistent stream and raw TCP ...')
+const refBig = { persistent: await series(viaPersistent, fill(BIG), Math.ceil(BIG_ROUNDS / 2), 3), tcp: await series(viaTcp, fill(BIG), Math.ceil(BIG_ROUNDS / 2), 3) }
+const refSmall = { persistent: await series(viaPersistent, fill(SMALL), SMALL_ROUNDS / 2, 100), tcp: await series(viaTcp, fill(SMALL), SMALL_ROUNDS / 2, 100) }
 
 function throughput (runs: number[], bytes: number): number {
-  // both directions carry the payload: MB/s of payload moved per round trip
+  // both directions carry the payload: MB of payload moved per second of round trip
   return (2 * bytes / 1e6) / (median(runs) / 1000)
 }
 
-const summary = (runs: Record<string, number[]>, bytes: number): Record<string, { medianMs: number, p90Ms: number, mbPerSec: number }> =>
-  Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, { medianMs: +median(v).toFixed(3), p90Ms: +percentile(v, 0.9).toFixed(3), mbPerSec: +throughput(v, bytes).toFixed(1) }]))
+const row = (v: number[], bytes: number): { medianMs: number, p90Ms: number, mbPerSec: number } =>
+  ({ medianMs: +median(v).toFixed(3), p90Ms: +percentile(v, 0.9).toFixed(3), mbPerSec: +throughput(v, bytes).toFixed(1) })
+const us = (v: number[]): { medianUs: number, p90Us: number } => ({ medianUs: +(median(v) * 1000).toFixed(1), p90Us: +(percentile(v, 0.9) * 1000).toFixed(1) })
+const pairRatio = (p: { stack: number[], bare: number[] }): number => +median(p.stack.map((s, i) => p.bare[i] / s)).toFixed(3)
+const pairDiffUs = (p: { stack: number[], bare: number[] }): number => +(median(p.stack.map((s, i) => s - p.bare[i])) * 1000).toFixed(1)
 
-const big1 = summary(bigRuns, BIG)
-const mib1 = summary(mibRuns, BIG_MIB)
-const small1 = Object.fromEntries(Object.entries(smallRuns).map(([k, v]) => [k, { medianUs: +(median(v) * 1000).toFixed(1), p90Us: +(percentile(v, 0.9) * 1000).toFixed(1) }]))
-
-const ratio = +(big1.bare.medianMs / big1.stack.medianMs).toFixed(3)
-const ratioMib = +(mib1.bare.medianMs / mib1.stack.medianMs).toFixed(3)
-const addedUs = +(small1.stack.medianUs - small1.bare.medianUs).toFixed(1)
+const ratio = +(median(big1.bare) / median(big1.stack)).toFixed(3)
+const ratioMib = +(median(mib1.bare) / median(mib1.stack)).toFixed(3)
+const addedUs = +((median(small1.stack) - median(small1.bare)) * 1000).toFixed(1)
 
 const result = {
   date: new Date().toISOString(),
@@ -246,43 +268,66 @@ const result = {
   cpuModel: cpus()[0]?.model,
   transport: 'tcp + noise + yamux on 127.0.0.1, responder in a child process, one stream per request (bare: lpStream echo, one stream per round trip)',
   rounds: { big: BIG_ROUNDS, small: SMALL_ROUNDS },
-  oneMB: { bytes: BIG, ...big1, throughputRatio: ratio, target: 0.9, pass: ratio >= 0.9 },
-  oneMiBChunked: { bytes: BIG_MIB, ...mib1, throughputRatio: ratioMib },
-  small: { bytes: SMALL, ...small1, addedMedianUs: addedUs, target: 50, pass: addedUs <= 50 }
+  oneMB: {
+    bytes: BIG,
+    stack: row(big1.stack, BIG),
+    bare: row(big1.bare, BIG),
+    barePersistent: row(refBig.persistent, BIG),
+    tcp: row(refBig.tcp, BIG),
+    throughputRatio: ratio,
+    pairedRatioMedian: pairRatio(big1),
+    target: 0.9,
+    pass: ratio >= 0.9
+  },
+  oneMiBChunked: { bytes: BIG_MIB, stack: row(mib1.stack, BIG_MIB), bare: row(mib1.bare, BIG_MIB), throughputRatio: ratioMib, pairedRatioMedian: pairRatio(mib1) },
+  small: {
+    bytes: SMALL,
+    stack: us(small1.stack),
+    bare: us(small1.bare),
+    barePersistent: us(refSmall.persistent),
+    tcp: us(refSmall.tcp),
+    addedMedianUs: addedUs,
+    pairedDiffMedianUs: pairDiffUs(small1),
+    target: 50,
+    pass: addedUs <= 50
+  }
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 writeFileSync(new URL('./results/reqresp.json', import.meta.url), JSON.stringify(result, null, 2) + '\n')
 
+const b1 = result.oneMB
+const s1 = result.small
 const md = `# Request/response overhead
 
 ${result.date}, Node ${result.node}, ${result.cpus} × ${result.cpuModel ?? 'cpu'}.
-${result.transport}. Medians of ${BIG_ROUNDS} (1 MB) and ${SMALL_ROUNDS} (small) interleaved round trips.
+${result.transport}. Full stack and bare stream measured in back-to-back pairs
+(${BIG_ROUNDS} pairs of 1 MB round trips, ${SMALL_ROUNDS} pairs of small ones), the order alternating.
 
 ## 1 MB request + 1 MB reply
 
 | path | median ms | p90 ms | MB/s (both directions) |
 |---|---:|---:|---:|
-| full stack (engine, layers, protobuf, framing) | ${big1.stack.medianMs} | ${big1.stack.p90Ms} | ${big1.stack.mbPerSec} |
-| bare libp2p stream per round trip (lpStream echo) | ${big1.bare.medianMs} | ${big1.bare.p90Ms} | ${big1.bare.mbPerSec} |
-| bare libp2p, one persistent stream | ${big1.bare_persistent.medianMs} | ${big1.bare_persistent.p90Ms} | ${big1.bare_persistent.mbPerSec} |
-| raw TCP loopback (floor) | ${big1.tcp.medianMs} | ${big1.tcp.p90Ms} | ${big1.tcp.mbPerSec} |
+| full stack (engine, layers, protobuf, framing) | ${b1.stack.medianMs} | ${b1.stack.p90Ms} | ${b1.stack.mbPerSec} |
+| bare libp2p stream per round trip (lpStream echo) | ${b1.bare.medianMs} | ${b1.bare.p90Ms} | ${b1.bare.mbPerSec} |
+| bare libp2p, one persistent stream | ${b1.barePersistent.medianMs} | ${b1.barePersistent.p90Ms} | ${b1.barePersistent.mbPerSec} |
+| raw TCP loopback, one socket (floor) | ${b1.tcp.medianMs} | ${b1.tcp.p90Ms} | ${b1.tcp.mbPerSec} |
 
-**Throughput ratio, full stack / bare: ${ratio}** (target ≥ 0.90: ${result.oneMB.pass ? 'met' : 'missed'}).
+**Throughput ratio, full stack / bare: ${ratio}** (median of per-pair ratios ${b1.pairedRatioMedian}; target ≥ 0.90: ${b1.pass ? 'met' : 'missed'}).
 
 With 1 MiB of data the request and the reply exceed one chunk and travel as chunked transfers:
-stack ${mib1.stack.medianMs} ms vs bare ${mib1.bare.medianMs} ms, ratio ${ratioMib}.
+stack ${result.oneMiBChunked.stack.medianMs} ms vs bare ${result.oneMiBChunked.bare.medianMs} ms, ratio ${ratioMib} (per-pair ${result.oneMiBChunked.pairedRatioMedian}).
 
 ## Small request (${SMALL} bytes)
 
 | path | median µs | p90 µs |
 |---|---:|---:|
-| full stack | ${small1.stack.medianUs} | ${small1.stack.p90Us} |
-| bare libp2p stream per round trip | ${small1.bare.medianUs} | ${small1.bare.p90Us} |
-| bare libp2p, one persistent stream | ${small1.bare_persistent.medianUs} | ${small1.bare_persistent.p90Us} |
-| raw TCP loopback (floor) | ${small1.tcp.medianUs} | ${small1.tcp.p90Us} |
+| full stack | ${s1.stack.medianUs} | ${s1.stack.p90Us} |
+| bare libp2p stream per round trip | ${s1.bare.medianUs} | ${s1.bare.p90Us} |
+| bare libp2p, one persistent stream | ${s1.barePersistent.medianUs} | ${s1.barePersistent.p90Us} |
+| raw TCP loopback, one socket (floor) | ${s1.tcp.medianUs} | ${s1.tcp.p90Us} |
 
-**Added median latency, full stack − bare: ${addedUs} µs** (target ≤ 50 µs: ${result.small.pass ? 'met' : 'missed'}).
+**Added median latency, full stack − bare: ${addedUs} µs** (median of per-pair differences ${s1.pairedDiffMedianUs} µs; target ≤ 50 µs: ${s1.pass ? 'met' : 'missed'}).
 `
 writeFileSync(new URL('./results/reqresp.md', import.meta.url), md)
 console.log(md)

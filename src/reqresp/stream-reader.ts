@@ -80,7 +80,7 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
     } catch {
       // a bad header: next() throws it again
     }
-    if (!paused && parser.buffered > Math.max(parser.pending, 0) + init.highWaterBytes) {
+    if (!paused && parser.excess > init.highWaterBytes) {
       try {
         stream.pause()
         paused = true

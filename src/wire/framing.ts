@@ -154,6 +154,11 @@ export interface FrameParser {
   /** Bytes still needed to complete the frame in progress (0 when at a frame boundary or unknown). */
   readonly pending: number
   /**
+   * Bytes buffered beyond the frame in progress (or complete but not yet
+   * returned): what a reader holds that nobody has asked for yet.
+   */
+  readonly excess: number
+  /**
    * Parse the header of the next frame if enough bytes are buffered, so
    * `pending` is known before the frame is complete. Throws the same typed
    * errors as `next()`.
@@ -221,7 +226,10 @@ export function createFrameParser (limits: FrameLimits): FrameParser {
       return buf.byteLength
     },
     get pending () {
-      return header == null ? 0 : header.headerBytes + header.length - buf.byteLength
+      return header == null ? 0 : Math.max(0, header.headerBytes + header.length - buf.byteLength)
+    },
+    get excess () {
+      return header == null ? buf.byteLength : Math.max(0, buf.byteLength - header.headerBytes - header.length)
     },
     end () {
       if (buf.byteLength === 0) return
