@@ -308,6 +308,17 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     }
   }
 
+  /** Whether `p` settles within `ms` on the engine clock. */
+  async function settlesWithin (p: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: TimerHandle | undefined
+    const timedOut = new Promise<boolean>(resolve => { timer = clock.setTimeout(() => { resolve(false) }, ms) })
+    try {
+      return await Promise.race([p.then(() => true, () => true), timedOut])
+    } finally {
+      clock.clearTimeout(timer)
+    }
+  }
+
   // ---------------------------------------------------------------- reading one message
 
   /**
@@ -368,7 +379,9 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       ctrl.abort(new AbortError('reqresp stopped'))
       stream.abort(new AbortError('reqresp stopped'))
     }
-    const onClose = (): void => { ctrl.abort(new StreamResetError('stream closed')) }
+    // a stream closing under a running handler aborts it; once the response is out, closing is the normal end
+    let responded = false
+    const onClose = (): void => { if (!responded && !ctrl.signal.aborted) ctrl.abort(new StreamResetError('stream closed')) }
     inFlight.add(onStop)
     stream.addEventListener('close', onClose)
     inboundStreams.add(stream)
@@ -407,10 +420,11 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
         await rejectInbound(method, stream, peer, err)
         return
       }
-      // the requester must now close its side. That is checked while the
-      // handler runs, so waiting for its FIN adds no latency; a byte before
-      // it aborts the handler and is reported like any framing fault
-      endCheck = reader.expectEnd('request', deadline).then(() => {}, async (err: any) => {
+      // the requester must now close its side. Its FIN is awaited alongside
+      // the handler, not before it, so it adds no latency; a byte before it
+      // aborts the handler and is reported like any framing fault. The
+      // watchdog, and the bound after the response below, cap the wait
+      endCheck = reader.expectEnd('request').then(() => {}, async (err: any) => {
         if (ctrl.signal.aborted && stream.status !== 'open') return
         ctrl.abort(err)
         await rejectInbound(method, stream, peer, err, false)
@@ -456,13 +470,18 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
         await sendError(stream, code, typed ? String(err.message) : 'internal error')
         return
       }
+      responded = true
       await closeStream(stream)
     } catch (err: any) {
       log.error('%s inbound stream from %p failed - %e', method, peer, err)
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     } finally {
-      // the stream is ours until the requester's side has ended too
-      await endCheck
+      // the stream is ours until the requester's side has ended too, which
+      // must happen soon after our response
+      if (endCheck != null && !(await settlesWithin(endCheck, CLOSE_TIMEOUT_MS))) {
+        stream.abort(new StreamResetError(`${method}: requester did not close its side within ${CLOSE_TIMEOUT_MS} ms of the response`))
+        await endCheck
+      }
       clock.clearTimeout(watchdog)
       inFlight.delete(onStop)
       stream.removeEventListener('close', onClose)
@@ -547,6 +566,11 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     return new StreamResetError(`${method}: ${String(err?.message ?? err)}`, { cause: err })
   }
 
+  /** Half-close in the background; a failed close shows up as a reset on the reader. */
+  function closeQuietly (stream: Stream, signal?: AbortSignal): void {
+    stream.close({ signal }).catch(() => {})
+  }
+
   /**
    * After the last allowed item the requester returns at once instead of
    * waiting for the responder's FIN. The reader stays on the stream in the
@@ -621,10 +645,9 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       reader = createStreamReader(stream, { clock, highWaterBytes: highWater, label: `${method} response`, maxPayload: codeLimitsForResponse(spec, maxItems) })
 
       await writeMessage(stream, payload, ctrl.signal)
-      // half-close in the background: the response may already be on its way
-      stream.close({ signal: ctrl.signal }).catch(() => {
-        // a failed close shows up as a reset on the reader
-      })
+      // the request is complete: half-close in the background, the response
+      // may already be on its way
+      closeQuietly(stream, ctrl.signal)
       const sentAt = clock.now()
       const r = reader
       const asm = createChunkAssembler({ maxTotalBytes: spec.maxResponseBytes, maxChunks, maxChunkBytes, timeoutMs: chunkTimeoutMs, label: `${method} response` })

@@ -81,6 +81,13 @@ interface PeerState {
   methods: Map<string, { messages: Bucket, cost?: Bucket }>
 }
 
+const OK: RateLimitResult = Object.freeze({ ok: true })
+
+/** A full bucket. */
+function fresh (q: Quota, now: number): Bucket {
+  return { tokens: capacity(q), at: now }
+}
+
 function capacity (q: Quota): number {
   return q.burst ?? q.quota
 }
@@ -118,6 +125,24 @@ export function createRateLimiter (init: RateLimiterInit): RateLimiter {
   if (peerTotals != null) periods.push(...[peerTotals.messages, peerTotals.bytes].map(q => q.periodMs * capacity(q) / q.quota))
   const idleMs = init.idleMs ?? Math.max(1000, ...periods)
 
+  // reused for every take(): no allocation per request
+  const scratch = {
+    buckets: [] as Bucket[],
+    quotas: [] as Quota[],
+    amounts: [] as number[],
+    levels: [] as number[],
+    names: [] as string[],
+    scopes: [] as Array<'peer' | 'global'>
+  }
+  function add (i: number, b: Bucket, q: Quota, amount: number, name: string, scope: 'peer' | 'global'): number {
+    scratch.buckets[i] = b
+    scratch.quotas[i] = q
+    scratch.amounts[i] = amount
+    scratch.names[i] = name
+    scratch.scopes[i] = scope
+    return i + 1
+  }
+
   const peers = new Map<string, PeerState>()
   const globals = new Map<string, { messages?: Bucket, cost?: Bucket }>()
   let lastPrune = clock.now()
@@ -153,55 +178,48 @@ export function createRateLimiter (init: RateLimiterInit): RateLimiter {
       }
 
       const rule = init.rules[method]
-      // [bucket holder, key, quota, amount, result name, scope]
-      const checks: Array<{ get: () => Bucket, q: Quota, n: number, name: string, scope: 'peer' | 'global' }> = []
-      const state = st
-      if (peerTotals != null) {
-        checks.push({ get: () => (state.messages ??= { tokens: capacity(peerTotals.messages), at: now }), q: peerTotals.messages, n: 1, name: 'peer_messages', scope: 'peer' })
-        checks.push({ get: () => (state.bytes ??= { tokens: capacity(peerTotals.bytes), at: now }), q: peerTotals.bytes, n: bytes, name: 'peer_bytes', scope: 'peer' })
+      let m = rule == null ? undefined : st.methods.get(method)
+      if (rule != null && m == null) {
+        m = { messages: fresh(rule.byPeer.messages, now) }
+        st.methods.set(method, m)
       }
-      if (rule != null) {
-        let m = state.methods.get(method)
-        if (m == null) {
-          m = { messages: { tokens: capacity(rule.byPeer.messages), at: now } }
-          state.methods.set(method, m)
-        }
-        const ms = m
-        checks.push({ get: () => ms.messages, q: rule.byPeer.messages, n: 1, name: 'messages', scope: 'peer' })
-        const costQ = rule.byPeer.cost
-        if (costQ != null) checks.push({ get: () => (ms.cost ??= { tokens: capacity(costQ), at: now }), q: costQ, n: cost, name: 'cost', scope: 'peer' })
-        if (rule.total != null) {
-          let g = globals.get(method)
-          if (g == null) {
-            g = {}
-            globals.set(method, g)
-          }
-          const gs = g
-          const tm = rule.total.messages
-          const tc = rule.total.cost
-          if (tm != null) checks.push({ get: () => (gs.messages ??= { tokens: capacity(tm), at: now }), q: tm, n: 1, name: 'messages', scope: 'global' })
-          if (tc != null) checks.push({ get: () => (gs.cost ??= { tokens: capacity(tc), at: now }), q: tc, n: cost, name: 'cost', scope: 'global' })
-        }
+      let g = rule?.total == null ? undefined : globals.get(method)
+      if (rule?.total != null && g == null) {
+        g = {}
+        globals.set(method, g)
       }
 
-      // per-peer buckets are checked first: when both a peer and a global
-      // quota are exceeded, the peer is at fault
-      const levels: number[] = new Array(checks.length)
-      for (const scope of ['peer', 'global'] as const) {
-        for (let i = 0; i < checks.length; i++) {
-          const c = checks[i]
-          if (c.scope !== scope) continue
-          const have = level(c.get(), c.q, now)
-          levels[i] = have
-          if (have < c.n) return { ok: false, scope, quota: c.name, retryAfterMs: waitFor(have, c.n, c.q) }
+      // every bucket this request draws on, per-peer ones first: when both a
+      // peer and a global quota are exceeded, the peer is at fault
+      let n = 0
+      if (peerTotals != null) {
+        n = add(n, st.messages ??= fresh(peerTotals.messages, now), peerTotals.messages, 1, 'peer_messages', 'peer')
+        n = add(n, st.bytes ??= fresh(peerTotals.bytes, now), peerTotals.bytes, bytes, 'peer_bytes', 'peer')
+      }
+      if (rule != null && m != null) {
+        n = add(n, m.messages, rule.byPeer.messages, 1, 'messages', 'peer')
+        const cq = rule.byPeer.cost
+        if (cq != null) n = add(n, m.cost ??= fresh(cq, now), cq, cost, 'cost', 'peer')
+        if (rule.total != null && g != null) {
+          const tm = rule.total.messages
+          const tc = rule.total.cost
+          if (tm != null) n = add(n, g.messages ??= fresh(tm, now), tm, 1, 'messages', 'global')
+          if (tc != null) n = add(n, g.cost ??= fresh(tc, now), tc, cost, 'cost', 'global')
         }
       }
-      for (let i = 0; i < checks.length; i++) {
-        const b = checks[i].get()
-        b.tokens = levels[i] - checks[i].n
+      for (let i = 0; i < n; i++) {
+        const have = level(scratch.buckets[i], scratch.quotas[i], now)
+        scratch.levels[i] = have
+        if (have < scratch.amounts[i]) {
+          return { ok: false, scope: scratch.scopes[i], quota: scratch.names[i], retryAfterMs: waitFor(have, scratch.amounts[i], scratch.quotas[i]) }
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        const b = scratch.buckets[i]
+        b.tokens = scratch.levels[i] - scratch.amounts[i]
         b.at = now
       }
-      return { ok: true }
+      return OK
     },
     prune () {
       return prune(clock.now())

@@ -86,10 +86,11 @@ function defineCodec<T, P> (spec: CodecSpec<T, P>): Codec<T> {
           encodeList (value: T): Uint8ArrayList {
             spec.check(value, failEncode)
             const big = trailing.get(value)
+            // a small field costs less to copy than to reference
+            if (big == null || big.byteLength < ZERO_COPY_MIN_BYTES) return new Uint8ArrayList(spec.pb.encode(spec.toPb(value, failEncode)))
             // protobuf writes fields in field-number order and skips empty
             // bytes, so the head is every field but the trailing one
             const head = spec.pb.encode(spec.toPb(trailing.without(value), failEncode))
-            if (big == null || big.byteLength === 0) return new Uint8ArrayList(head)
             return new Uint8ArrayList(head, encodeFieldHeader(trailing.field, big.byteLength), big)
           }
         }),
@@ -199,6 +200,9 @@ const INV_TYPES = invert<InvType>(INV_TYPE_CODES)
 const MN_STATUSES = invert<MasternodeStatus>(MASTERNODE_STATUS_CODES)
 
 const EMPTY = new Uint8Array(0)
+
+/** Trailing bytes fields at least this large are referenced by encodeList instead of copied. */
+const ZERO_COPY_MIN_BYTES = 16 * 1024
 
 // ---------------------------------------------------------------- status and goodbye
 
