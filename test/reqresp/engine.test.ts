@@ -44,7 +44,7 @@ describe('reqresp engine (in-memory streams)', () => {
       return [req.body]
     }))
     const status = { network: 'testnet', genesisHash: hash(1), bestHeight: 1, bestHash: hash(2), bestWork: 5n, protocols: [], capabilities: { sendHeaders: false, txRelay: true, archive: true, masternode: false }, compactBlockVersions: [], userAgent: 'x', timeMs: 0 }
-    await a.rr.request(a.peerId.equals(b.peerId) ? a.peerId : b.peerId, 'status', status)
+    await a.rr.request(b.peerId, 'status', status)
     assert.equal(ctx.peer.toString(), a.peerId.toString())
     assert.equal(ctx.method, 'status')
     assert.equal(ctx.protocol, '/chainwire/testnet/status/1')
