@@ -38,6 +38,9 @@ export const MAX_REASSEMBLY_BYTES = 8 * MAX_MESSAGE_BYTES
 /** Bytes kept buffered beyond the frame being read before a stream is paused (one yamux window). */
 export const READ_HIGH_WATER_BYTES = 256 * 1024
 
-/** Budget to flush and half-close a stream after the last response item. */
+/**
+ * After the last response item, each side waits this long for the other to
+ * close its side before resetting the stream (no penalty: it is only late).
+ */
 export const CLOSE_TIMEOUT_MS = 2_000
 
