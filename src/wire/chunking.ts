@@ -21,22 +21,48 @@ import type { Chunk } from './messages.ts'
 
 /**
  * Split `payload` into chunks of at most `maxChunkBytes`. The chunk data are
- * views of `payload`, not copies (for a list, except where a chunk spans two
- * of its buffers).
+ * views of `payload`, not copies. For a list, chunk boundaries follow its
+ * buffers where that keeps the chunk count within `maxChunks`, so a large
+ * buffer inside the list (a block, a 1 MiB payload) is never copied; small
+ * neighbouring buffers are merged.
  */
-export function splitChunks (payload: Uint8Array | Uint8ArrayList, transferId: number, maxChunkBytes = MAX_CHUNK_BYTES): Chunk[] {
-  const count = Math.ceil(payload.byteLength / maxChunkBytes)
-  const chunks: Chunk[] = []
-  for (let i = 0; i < count; i++) {
-    chunks.push({
-      transferId,
-      index: i,
-      count,
-      totalSize: payload.byteLength,
-      data: payload.subarray(i * maxChunkBytes, Math.min(payload.byteLength, (i + 1) * maxChunkBytes))
-    })
+export function splitChunks (payload: Uint8Array | Uint8ArrayList, transferId: number, maxChunkBytes = MAX_CHUNK_BYTES, maxChunks = MAX_CHUNKS_PER_TRANSFER): Chunk[] {
+  const totalSize = payload.byteLength
+  let parts: Uint8Array[] | undefined
+  if (!(payload instanceof Uint8Array)) {
+    parts = alignedParts(payload, maxChunkBytes)
+    if (parts.length > maxChunks) parts = undefined
   }
-  return chunks
+  if (parts == null) {
+    const flat = payload instanceof Uint8Array ? payload : payload.subarray()
+    parts = []
+    for (let o = 0; o < flat.byteLength; o += maxChunkBytes) parts.push(flat.subarray(o, Math.min(flat.byteLength, o + maxChunkBytes)))
+  }
+  const count = parts.length
+  return parts.map((data, index) => ({ transferId, index, count, totalSize, data }))
+}
+
+/** Chunk payloads that follow the list's buffers: large buffers as views, small neighbours merged. */
+function alignedParts (list: Uint8ArrayList, max: number): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let group: Uint8Array[] = []
+  let size = 0
+  const flush = (): void => {
+    if (group.length === 0) return
+    out.push(group.length === 1 ? group[0] : new Uint8ArrayList(...group).subarray())
+    group = []
+    size = 0
+  }
+  for (const buf of list) {
+    for (let o = 0; o < buf.byteLength; o += max) {
+      const piece = buf.subarray(o, Math.min(buf.byteLength, o + max))
+      if (size + piece.byteLength > max) flush()
+      group.push(piece)
+      size += piece.byteLength
+    }
+  }
+  flush()
+  return out
 }
 
 export interface ChunkAssemblerInit {

@@ -94,3 +94,27 @@ describe('chunked transfer', () => {
     assert.throws(() => asm.push({ transferId: 1, index: 0, count: 11, totalSize: MAX_TRANSFER_BYTES + 1, data: new Uint8Array(1) }, 0), byName(ChunkLimitError.name))
   })
 })
+
+describe('chunking a list', () => {
+  it('keeps large buffers as views and merges small neighbours', async () => {
+    const { Uint8ArrayList } = await import('uint8arraylist')
+    const head = new Uint8Array([1, 2, 3])
+    const body = new Uint8Array(2 * MAX_CHUNK_BYTES + 10).fill(7)
+    const chunks = splitChunks(new Uint8ArrayList(head, new Uint8Array([4]), body), 1)
+    assert.deepEqual(chunks.map(c => c.data.byteLength), [4, MAX_CHUNK_BYTES, MAX_CHUNK_BYTES, 10])
+    assert.equal(chunks[1].data.buffer, body.buffer, 'the large buffer is not copied')
+    const asm = createChunkAssembler()
+    let out
+    for (const c of chunks) out = asm.push(c, 0)
+    assert.deepEqual(out?.subarray(), new Uint8ArrayList(head, new Uint8Array([4]), body).subarray())
+  })
+
+  it('falls back to even chunks when following the buffers would need too many', async () => {
+    const { Uint8ArrayList } = await import('uint8arraylist')
+    const list = new Uint8ArrayList()
+    for (let i = 0; i < 20; i++) list.append(new Uint8Array(600))
+    const chunks = splitChunks(list, 1, 1000, 8)
+    assert.equal(chunks.length, 12)
+    assert.ok(chunks.every(c => c.count === 12 && c.totalSize === 12_000))
+  })
+})
