@@ -34,8 +34,8 @@ import type { AddressInfo, Socket } from 'node:net'
 const BIG = 1_000_000
 const BIG_MIB = 1024 * 1024
 const SMALL = 32
-const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 150)
-const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 4000)
+const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 250)
+const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 6000)
 const ECHO = '/bench/echo/1'
 
 const gc = (globalThis as any).gc as (() => void) | undefined

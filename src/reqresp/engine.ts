@@ -394,6 +394,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
 
     const reader = createStreamReader(stream, { clock, highWaterBytes: highWater, label: `${method} request`, maxPayload: codeLimitsForRequest(spec) })
     let endCheck: Promise<void> | undefined
+    let ended = false
     const asm = createChunkAssembler({ maxTotalBytes: spec.maxRequestBytes, maxChunks, maxChunkBytes, timeoutMs: chunkTimeoutMs, label: `${method} request` })
     const requestDeadline = openedAt + spec.timeouts.requestMs
     const deadline = (): Deadline => {
@@ -428,7 +429,10 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
         if (ctrl.signal.aborted && stream.status !== 'open') return
         ctrl.abort(err)
         await rejectInbound(method, stream, peer, err, false)
-      }).finally(() => { reader.close() })
+      }).finally(() => {
+        ended = true
+        reader.close()
+      })
 
       // 4: the layers and the handler
       const req: InboundRequest<any> = {
@@ -478,7 +482,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     } finally {
       // the stream is ours until the requester's side has ended too, which
       // must happen soon after our response
-      if (endCheck != null && !(await settlesWithin(endCheck, CLOSE_TIMEOUT_MS))) {
+      if (endCheck != null && !ended && !(await settlesWithin(endCheck, CLOSE_TIMEOUT_MS))) {
         stream.abort(new StreamResetError(`${method}: requester did not close its side within ${CLOSE_TIMEOUT_MS} ms of the response`))
         await endCheck
       }

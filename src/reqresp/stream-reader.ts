@@ -12,8 +12,9 @@
 import { createFrameParser } from '../wire/framing.ts'
 import { StreamResetError } from './errors.ts'
 import type { Clock, TimerHandle } from '../service/clock.ts'
-import type { Frame, FrameLimits } from '../wire/framing.ts'
+import type { Frame, FrameLimits, FrameParser } from '../wire/framing.ts'
 import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 /** A deadline and the error to fail with when it passes. */
 export interface Deadline {
@@ -48,31 +49,47 @@ export interface StreamReader {
 }
 
 export function createStreamReader (stream: Stream, init: StreamReaderInit): StreamReader {
-  const { clock } = init
-  const parser = createFrameParser(init)
-  // data still buffered in the stream is delivered when our listener is
-  // added, so a closed stream has only ended once its buffer is empty
-  let ended = stream.readableEnded || (stream.status !== 'open' && stream.readBufferLength === 0)
-  let failure: Error | undefined = stream.status === 'reset' || stream.status === 'aborted'
-    ? new StreamResetError(`stream ${stream.status}`)
-    : undefined
-  let firstByteAt: number | undefined
-  let bytesRead = 0
-  let paused = false
-  let wake: (() => void) | undefined
-  let closed = false
+  return new DefaultStreamReader(stream, init)
+}
 
-  const notify = (): void => {
-    const w = wake
-    wake = undefined
+/** The reader behind {@link createStreamReader}: a class, so every reader shares one shape on a hot path. */
+class DefaultStreamReader implements StreamReader {
+  private readonly stream: Stream
+  private readonly init: StreamReaderInit
+  private readonly parser: FrameParser
+  private ended: boolean
+  private failure: Error | undefined
+  private paused = false
+  private wake: (() => void) | undefined
+  private closed = false
+  firstByteAt: number | undefined
+  bytesRead = 0
+
+  constructor (stream: Stream, init: StreamReaderInit) {
+    this.stream = stream
+    this.init = init
+    this.parser = createFrameParser(init)
+    // data still buffered in the stream is delivered when our listener is
+    // added, so a closed stream has only ended once its buffer is empty
+    this.ended = stream.readableEnded || (stream.status !== 'open' && stream.readBufferLength === 0)
+    this.failure = stream.status === 'reset' || stream.status === 'aborted' ? new StreamResetError(`stream ${stream.status}`) : undefined
+    stream.addEventListener('message', this.onMessage as any)
+    stream.addEventListener('end', this.onEnd)
+    stream.addEventListener('close', this.onClose)
+  }
+
+  private notify (): void {
+    const w = this.wake
+    this.wake = undefined
     w?.()
   }
 
-  const onMessage = (evt: { data: Uint8Array | { byteLength: number } }): void => {
-    const data = evt.data as Parameters<typeof parser.push>[0]
+  private readonly onMessage = (evt: { data: Uint8Array | Uint8ArrayList }): void => {
+    const data = evt.data
     if (data.byteLength === 0) return
-    if (firstByteAt == null) firstByteAt = clock.now()
-    bytesRead += data.byteLength
+    if (this.firstByteAt == null) this.firstByteAt = this.init.clock.now()
+    this.bytesRead += data.byteLength
+    const parser = this.parser
     parser.push(data)
     try {
       // learn the size of the frame in progress, so it is not mistaken for excess
@@ -80,59 +97,58 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
     } catch {
       // a bad header: next() throws it again
     }
-    if (!paused && parser.excess > init.highWaterBytes) {
+    if (!this.paused && parser.excess > this.init.highWaterBytes) {
       try {
-        stream.pause()
-        paused = true
+        this.stream.pause()
+        this.paused = true
       } catch {
         // the readable end is closing: nothing more will arrive anyway
       }
     }
-    notify()
+    this.notify()
   }
-  const onEnd = (): void => {
-    ended = true
-    notify()
+
+  private readonly onEnd = (): void => {
+    this.ended = true
+    this.notify()
   }
-  const onClose = (evt: Event): void => {
+
+  private readonly onClose = (evt: Event): void => {
     const err = (evt as Event & { error?: Error }).error
-    if (err != null && failure == null) failure = new StreamResetError(`stream closed: ${err.message}`, { cause: err })
-    ended = true
-    notify()
+    if (err != null && this.failure == null) this.failure = new StreamResetError(`stream closed: ${err.message}`, { cause: err })
+    this.ended = true
+    this.notify()
   }
 
-  stream.addEventListener('message', onMessage as any)
-  stream.addEventListener('end', onEnd)
-  stream.addEventListener('close', onClose)
-
-  function resume (): void {
-    if (!paused) return
-    paused = false
+  private resume (): void {
+    if (!this.paused) return
+    this.paused = false
     try {
-      stream.resume()
+      this.stream.resume()
     } catch {
       // the readable end is closing: the end event follows
     }
   }
 
   /** Wait for an event or the deadline. */
-  async function wait (deadline?: () => Deadline | undefined): Promise<void> {
+  private async wait (deadline?: () => Deadline | undefined): Promise<void> {
     const d = deadline?.()
+    const clock = this.init.clock
     let timer: TimerHandle | undefined
     let timedOut = false
     await new Promise<void>((resolve) => {
-      wake = resolve
+      this.wake = resolve
       if (d != null) {
         const ms = d.at - clock.now()
         if (ms <= 0) {
           timedOut = true
-          wake = undefined
+          this.wake = undefined
           resolve()
           return
         }
         timer = clock.setTimeout(() => {
           timedOut = true
-          notify()
+          this.notify()
         }, ms)
       }
     })
@@ -140,51 +156,50 @@ export function createStreamReader (stream: Stream, init: StreamReaderInit): Str
     if (timedOut && d != null) throw d.error()
   }
 
-  return {
-    async next (deadline) {
-      for (;;) {
-        if (closed) throw new StreamResetError('reader closed')
-        const frame = parser.next()
-        if (frame != null) return frame
-        if (failure != null) throw failure
-        if (paused) {
-          // the stream may hold data (and its end) we have not let through yet
-          resume()
-          continue
-        }
-        if (ended) {
-          parser.end()
-          return undefined
-        }
-        await wait(deadline)
+  async next (deadline?: () => Deadline | undefined): Promise<Frame | undefined> {
+    for (;;) {
+      if (this.closed) throw new StreamResetError('reader closed')
+      const frame = this.parser.next()
+      if (frame != null) return frame
+      if (this.failure != null) throw this.failure
+      if (this.paused) {
+        // the stream may hold data (and its end) we have not let through yet
+        this.resume()
+        continue
       }
-    },
-    async expectEnd (what, deadline) {
-      for (;;) {
-        if (closed) throw new StreamResetError('reader closed')
-        parser.assertEmpty(what)
-        if (failure != null) throw failure
-        if (paused) {
-          resume()
-          continue
-        }
-        if (ended) return
-        await wait(deadline)
+      if (this.ended) {
+        this.parser.end()
+        return undefined
       }
-    },
-    assertNothingBuffered (what) {
-      parser.assertEmpty(what)
-    },
-    get firstByteAt () { return firstByteAt },
-    get bytesRead () { return bytesRead },
-    close () {
-      if (closed) return
-      closed = true
-      stream.removeEventListener('message', onMessage as any)
-      stream.removeEventListener('end', onEnd)
-      stream.removeEventListener('close', onClose)
-      parser.clear()
-      notify()
+      await this.wait(deadline)
     }
+  }
+
+  async expectEnd (what: string, deadline?: () => Deadline | undefined): Promise<void> {
+    for (;;) {
+      if (this.closed) throw new StreamResetError('reader closed')
+      this.parser.assertEmpty(what)
+      if (this.failure != null) throw this.failure
+      if (this.paused) {
+        this.resume()
+        continue
+      }
+      if (this.ended) return
+      await this.wait(deadline)
+    }
+  }
+
+  assertNothingBuffered (what: string): void {
+    this.parser.assertEmpty(what)
+  }
+
+  close (): void {
+    if (this.closed) return
+    this.closed = true
+    this.stream.removeEventListener('message', this.onMessage as any)
+    this.stream.removeEventListener('end', this.onEnd)
+    this.stream.removeEventListener('close', this.onClose)
+    this.parser.clear()
+    this.notify()
   }
 }

@@ -186,65 +186,87 @@ export interface FrameParser {
  * ```
  */
 export function createFrameParser (limits: FrameLimits): FrameParser {
-  const buf = new Uint8ArrayList()
-  const label = limits.label ?? 'frame'
-  // the header of the frame in progress, once known
-  let header: { code: number, length: number, headerBytes: number } | undefined
+  return new DefaultFrameParser(limits)
+}
 
-  function parseHeader (): boolean {
+/** The parser behind {@link createFrameParser}: a class, so every parser shares one shape on a hot path. */
+class DefaultFrameParser implements FrameParser {
+  private readonly buf = new Uint8ArrayList()
+  private readonly limits: FrameLimits
+  private readonly label: string
+  // the header of the frame in progress, once known
+  private code = 0
+  private length = 0
+  private headerBytes = 0
+
+  constructor (limits: FrameLimits) {
+    this.limits = limits
+    this.label = limits.label ?? 'frame'
+  }
+
+  private parseHeader (): boolean {
+    const buf = this.buf
     if (buf.byteLength < 1) return false
     const code = buf.get(0)
-    const max = limits.maxPayload(code)
-    if (max == null) throw new InvalidFrameError(`${label}: frame code ${frameCodeName(code)} is not allowed here`)
+    const max = this.limits.maxPayload(code)
+    if (max == null) throw new InvalidFrameError(`${this.label}: frame code ${frameCodeName(code)} is not allowed here`)
     const v = readVarint(buf, 1)
     if (v == null) return false
     if (v.value > max) {
-      throw new FrameTooLargeError(`${label}: ${frameCodeName(code)} frame declares ${v.value} bytes (max ${max})`, v.value, max)
+      throw new FrameTooLargeError(`${this.label}: ${frameCodeName(code)} frame declares ${v.value} bytes (max ${max})`, v.value, max)
     }
-    header = { code, length: v.value, headerBytes: 1 + v.bytes }
+    this.code = code
+    this.length = v.value
+    this.headerBytes = 1 + v.bytes
     return true
   }
 
-  return {
-    push (data) {
-      if (data.byteLength > 0) buf.append(data)
-    },
-    next () {
-      if (header == null && !parseHeader()) return undefined
-      const h = header as { code: number, length: number, headerBytes: number }
-      const total = h.headerBytes + h.length
-      if (buf.byteLength < total) return undefined
-      const payload = buf.sublist(h.headerBytes, total)
-      buf.consume(total)
-      header = undefined
-      return { code: h.code, payload }
-    },
-    prepare () {
-      if (header == null) parseHeader()
-    },
-    get buffered () {
-      return buf.byteLength
-    },
-    get pending () {
-      return header == null ? 0 : Math.max(0, header.headerBytes + header.length - buf.byteLength)
-    },
-    get excess () {
-      return header == null ? buf.byteLength : Math.max(0, buf.byteLength - header.headerBytes - header.length)
-    },
-    end () {
-      if (buf.byteLength === 0) return
-      if (header != null) {
-        throw new TruncatedFrameError(`${label}: stream ended ${header.headerBytes + header.length - buf.byteLength} bytes before the end of a ${header.length}-byte frame`)
-      }
-      throw new TruncatedFrameError(`${label}: stream ended inside a frame header`)
-    },
-    assertEmpty (what) {
-      if (buf.byteLength > 0) throw new TrailingBytesError(`${label}: ${buf.byteLength} bytes follow the ${what}`)
-    },
-    clear () {
-      buf.consume(buf.byteLength)
-      header = undefined
+  push (data: Uint8Array | Uint8ArrayList): void {
+    if (data.byteLength > 0) this.buf.append(data)
+  }
+
+  next (): Frame | undefined {
+    if (this.headerBytes === 0 && !this.parseHeader()) return undefined
+    const total = this.headerBytes + this.length
+    if (this.buf.byteLength < total) return undefined
+    const payload = this.buf.sublist(this.headerBytes, total)
+    this.buf.consume(total)
+    this.headerBytes = 0
+    return { code: this.code, payload }
+  }
+
+  prepare (): void {
+    if (this.headerBytes === 0) this.parseHeader()
+  }
+
+  get buffered (): number {
+    return this.buf.byteLength
+  }
+
+  get pending (): number {
+    return this.headerBytes === 0 ? 0 : Math.max(0, this.headerBytes + this.length - this.buf.byteLength)
+  }
+
+  get excess (): number {
+    return this.headerBytes === 0 ? this.buf.byteLength : Math.max(0, this.buf.byteLength - this.headerBytes - this.length)
+  }
+
+  end (): void {
+    const buffered = this.buf.byteLength
+    if (buffered === 0) return
+    if (this.headerBytes !== 0) {
+      throw new TruncatedFrameError(`${this.label}: stream ended ${this.headerBytes + this.length - buffered} bytes before the end of a ${this.length}-byte frame`)
     }
+    throw new TruncatedFrameError(`${this.label}: stream ended inside a frame header`)
+  }
+
+  assertEmpty (what: string): void {
+    if (this.buf.byteLength > 0) throw new TrailingBytesError(`${this.label}: ${this.buf.byteLength} bytes follow the ${what}`)
+  }
+
+  clear (): void {
+    this.buf.consume(this.buf.byteLength)
+    this.headerBytes = 0
   }
 }
 
