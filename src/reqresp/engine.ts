@@ -8,14 +8,16 @@
  *    connection; extra streams are reset by libp2p).
  * 2. The engine reads one frame. Its length is checked against the method's
  *    limit before a byte of payload is buffered; a CHUNK frame starts a
- *    chunked transfer that is reassembled under caps and a deadline.
- * 3. The requester must then close its side: trailing bytes are fatal. All
- *    of this must happen within the request timeout (slowloris protection).
- * 4. The payload is decoded, and the request with its context passes the
+ *    chunked transfer that is reassembled under caps and a deadline. The
+ *    whole request must arrive within the request timeout (slowloris).
+ * 3. The payload is decoded, and the request with its context passes the
  *    layers: metrics → peer score → rate limit → concurrency → timeout →
- *    validate → handler.
- * 5. Response items are written as frames as the handler yields them; an
- *    error becomes one error frame (`RATE_LIMITED`, `INVALID_REQUEST`, …).
+ *    validate → handler. Meanwhile the engine waits for the requester to
+ *    close its side: a byte before that FIN is trailing garbage (fatal) and
+ *    aborts the handler.
+ * 4. Response items are written as frames as the handler yields them, with
+ *    write backpressure; an error becomes one error frame (`RATE_LIMITED`,
+ *    `INVALID_REQUEST`, …). A watchdog bounds the stream's whole life.
  *
  * Framing and decoding faults are reported to the peer manager by the
  * engine; faults raised inside the layers by the PeerScore layer. Requesters
