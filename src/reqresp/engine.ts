@@ -26,7 +26,7 @@
  *
  * @module
  */
-import { AbortError, InvalidArgumentError, NotStartedError } from '../errors.ts'
+import { AbortError, ChainwireError, InvalidArgumentError, NotStartedError } from '../errors.ts'
 import { serviceBuilder } from '../service/builder.ts'
 import { systemClock } from '../service/clock.ts'
 import { ConcurrencyLimitError, OverloadedError, RateLimitExceededError, ResourceUnavailableError } from '../service/errors.ts'
@@ -408,7 +408,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     }
 
     try {
-      // 1-3: read the request
+      // 1-2: read the request
       let body: unknown
       let sizeBytes: number
       try {
@@ -436,7 +436,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
         reader.close()
       })
 
-      // 4: the layers and the handler
+      // 3: the layers and the handler
       const req: InboundRequest<any> = {
         peer,
         remoteAddr: connection.remoteAddr?.toString(),
@@ -453,7 +453,7 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       let count = 0
       try {
         const result = await entry.stack.call(req)
-        // 5: the response items
+        // 4: the response items
         if (result != null) {
           for await (const item of result as AsyncIterable<unknown>) {
             if (count >= maxItems) {
@@ -558,7 +558,8 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
     if (callerSignal?.aborted === true) return new AbortError(`${method}: aborted by the caller`, { cause: err })
     if (stopSignal.aborted) return new AbortError(`${method}: reqresp stopped`, { cause: err })
     const name = String(err?.name ?? 'Error')
-    if (OUTBOUND_TYPED.has(name)) return err
+    // ours only: libp2p has errors of the same names (UnsupportedProtocolError, StreamResetError)
+    if (err instanceof ChainwireError && OUTBOUND_TYPED.has(name)) return err
     if (name === ChunkTimeoutError.name) return new ResponseTimeoutError(`${method}: ${String(err.message)}`, { cause: err })
     const cause = err?.cause
     if (name === 'UnsupportedProtocolError' || cause?.name === 'UnsupportedProtocolError') {
@@ -591,7 +592,6 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
         if (err?.name === 'TrailingBytesError') {
           const e = new InvalidResponseError(`${method}: more response items than allowed`, 'fatal', { cause: err })
           if (reportOutbound) components.peers.report(peer, 'fatal', e.name)
-          metrics.outbound(method, 0, 0, e.name)
           stream.abort(e)
         } else if (stream.status === 'open') {
           stream.abort(err instanceof Error ? err : new StreamResetError(String(err)))
