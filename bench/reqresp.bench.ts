@@ -303,6 +303,8 @@ const md = `# Request/response overhead
 ${result.date}, Node ${result.node}, ${result.cpus} × ${result.cpuModel ?? 'cpu'}.
 ${result.transport}. Full stack and bare stream measured in back-to-back pairs
 (${BIG_ROUNDS} pairs of 1 MB round trips, ${SMALL_ROUNDS} pairs of small ones), the order alternating.
+On a shared 2-core VM these medians move by 10–25 % from run to run (GC pauses hit whichever
+round trip is running); the median of per-pair ratios is the steadier figure.
 
 ## 1 MB request + 1 MB reply
 
