@@ -1,0 +1,64 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { streamPair } from '@libp2p/utils'
+import { createStreamReader } from '../../src/reqresp/stream-reader.ts'
+import { manualClock, systemClock } from '../../src/service/index.ts'
+import { FrameCode, encodeFrame } from '../../src/wire/index.ts'
+import { waitFor } from '../helpers/reqresp.ts'
+
+const limits = { maxPayload: (code: number) => code === FrameCode.MESSAGE ? 1 << 20 : undefined, label: 'test' }
+
+describe('stream reader', () => {
+  it('pauses a fast sender once more than the high-water mark is unread, and loses nothing at the end', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock: systemClock, highWaterBytes: 50_000 })
+    const frames = 10
+    for (let i = 0; i < frames; i++) out.send(encodeFrame(FrameCode.MESSAGE, new Uint8Array(100_000).fill(i)))
+    await out.close()
+    // nobody reads: the reader must pause the stream rather than buffer everything
+    await waitFor(() => inb.readStatus === 'paused', 2000, 'the stream to be paused')
+    for (let i = 0; i < frames; i++) {
+      const f = await reader.next()
+      assert.equal(f?.payload.byteLength, 100_000)
+      assert.equal(f?.payload.get(0), i)
+    }
+    assert.equal(await reader.next(), undefined, 'a clean end after the last frame')
+    reader.close()
+  })
+
+  it('does not pause while a large frame is still arriving', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock: systemClock, highWaterBytes: 1000 })
+    const frame = encodeFrame(FrameCode.MESSAGE, new Uint8Array(500_000)).subarray()
+    const pending = reader.next()
+    let paused = false
+    const pause = inb.pause.bind(inb)
+    inb.pause = () => {
+      paused = true
+      pause()
+    }
+    for (let o = 0; o < frame.byteLength; o += 10_000) out.send(frame.subarray(o, o + 10_000))
+    assert.equal((await pending)?.payload.byteLength, 500_000)
+    assert.equal(paused, false)
+    reader.close()
+  })
+
+  it('fails with the deadline error when nothing arrives in time', async () => {
+    const clock = manualClock()
+    const [, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock, highWaterBytes: 1000 })
+    const p = reader.next(() => ({ at: 100, error: () => Object.assign(new Error('late'), { name: 'LateError' }) }))
+    clock.advance(100)
+    await assert.rejects(p, (err: Error) => err.name === 'LateError')
+    reader.close()
+  })
+
+  it('reports a reset stream as StreamResetError', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock: systemClock, highWaterBytes: 1000 })
+    const p = reader.next()
+    out.abort(new Error('gone'))
+    await assert.rejects(p, (err: Error) => err.name === 'StreamResetError')
+    reader.close()
+  })
+})
