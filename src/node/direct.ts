@@ -3,19 +3,20 @@
  *
  * The application names a protocol (`chat`, `ping-app`, …); the receiving
  * node routes the message to the handler registered for that name and sends
- * back what the handler returns. All application protocols share one libp2p
- * protocol, `/chainwire/<network>/direct/1`, and so share its limits.
+ * back what the handler returns. All application protocols share one
+ * request/response method, `direct` (`/chainwire/<network>/direct/1`), and so
+ * share its limits, quotas and middleware.
  *
  * @module
  */
-import { lpStream } from '@libp2p/utils'
-import { MAX_APP_PROTOCOL_LENGTH, MAX_DIRECT_MESSAGE_BYTES } from '../config/constants.ts'
+import { MAX_DIRECT_MESSAGE_BYTES } from '../config/constants.ts'
 import { InvalidArgumentError } from '../errors.ts'
-import { protocolId } from '../wire/protocol-id.ts'
+import { ResourceUnavailableError } from '../service/errors.ts'
 import { assertAppName } from './broadcast.ts'
 import { NoHandlerError, RemoteHandlerError } from './errors.ts'
 import type { Log } from '../logger.ts'
-import type { Libp2p, PeerId, Stream, Connection } from '@libp2p/interface'
+import type { ReqResp } from '../reqresp/index.ts'
+import type { PeerId } from '@libp2p/interface'
 
 /** A direct message as its handler sees it. */
 export interface DirectMessage {
@@ -27,18 +28,8 @@ export interface DirectMessage {
 /** Handles direct messages of one application protocol; returns the reply. */
 export type DirectHandler = (msg: DirectMessage) => Uint8Array | Promise<Uint8Array>
 
-export interface DirectInit {
-  network: string
-  /** Inbound direct streams per connection. */
-  maxInboundStreams: number
-  /** Outbound direct streams per connection. */
-  maxOutboundStreams: number
-  /** Budget for a whole inbound exchange, ms. */
-  inboundTimeoutMs: number
-}
-
 export interface DirectComponents {
-  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  reqresp: Pick<ReqResp, 'register' | 'unregister' | 'request'>
   log: Log
   /** Called for every direct message received, handled or not. */
   onMessage: (msg: DirectMessage) => void
@@ -52,73 +43,40 @@ export interface Direct {
   send (peer: PeerId, protocol: string, data: Uint8Array, options: { signal: AbortSignal }): Promise<Uint8Array>
 }
 
-const STATUS_OK = 0
-const STATUS_NO_HANDLER = 1
-const STATUS_HANDLER_ERROR = 2
-/** Bytes of protocol name + data + framing in one request frame. */
-const MAX_FRAME = MAX_DIRECT_MESSAGE_BYTES + MAX_APP_PROTOCOL_LENGTH + 16
+/** Application handlers a node may register: a name table, not a payload. */
+export const MAX_DIRECT_HANDLERS = 256
 
-function encodeRequest (protocol: string, data: Uint8Array): Uint8Array {
-  const name = new TextEncoder().encode(protocol)
-  const out = new Uint8Array(1 + name.byteLength + data.byteLength)
-  out[0] = name.byteLength
-  out.set(name, 1)
-  out.set(data, 1 + name.byteLength)
-  return out
-}
-
-function decodeRequest (buf: Uint8Array): { protocol: string, data: Uint8Array } {
-  const len = buf[0]
-  if (buf.byteLength < 1 || len == null || len > MAX_APP_PROTOCOL_LENGTH || buf.byteLength < 1 + len) {
-    throw new InvalidArgumentError('malformed direct message')
-  }
-  return { protocol: new TextDecoder().decode(buf.subarray(1, 1 + len)), data: buf.subarray(1 + len) }
-}
-
-export function direct (init: DirectInit): (components: DirectComponents) => Direct {
-  return ({ libp2p, log, onMessage }) => {
-    const id = protocolId(init.network, 'direct', 1)
+export function direct (): (components: DirectComponents) => Direct {
+  return ({ reqresp, log, onMessage }) => {
     const handlers = new Map<string, DirectHandler>()
-
-    const onStream = async (stream: Stream, connection: Connection): Promise<void> => {
-      const signal = AbortSignal.timeout(init.inboundTimeoutMs)
-      const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
-      try {
-        const req = decodeRequest((await lp.read({ signal })).subarray())
-        const msg: DirectMessage = { from: connection.remotePeer, protocol: req.protocol, data: req.data }
-        onMessage(msg)
-        const handler = handlers.get(req.protocol)
-        let reply: Uint8Array
-        if (handler == null) {
-          reply = Uint8Array.of(STATUS_NO_HANDLER)
-        } else {
-          try {
-            const out = await handler(msg)
-            reply = new Uint8Array(1 + out.byteLength)
-            reply[0] = STATUS_OK
-            reply.set(out, 1)
-          } catch (err: any) {
-            log('direct handler for %s failed: %s', req.protocol, err.message)
-            reply = Uint8Array.of(STATUS_HANDLER_ERROR)
-          }
-        }
-        await lp.write(reply, { signal })
-        await stream.close({ signal })
-      } catch (err: any) {
-        log('inbound direct stream from %p failed: %s', connection.remotePeer, err.message)
-        stream.abort(err)
-      }
-    }
 
     return {
       async start () {
-        await libp2p.handle(id, onStream, { maxInboundStreams: init.maxInboundStreams, maxOutboundStreams: init.maxOutboundStreams })
+        await reqresp.register('direct', {
+          async call (req) {
+            const { protocol, data } = req.body
+            const msg: DirectMessage = { from: req.peer, protocol, data }
+            onMessage(msg)
+            const handler = handlers.get(protocol)
+            if (handler == null) throw new ResourceUnavailableError(`no handler for direct protocol ${JSON.stringify(protocol)}`)
+            try {
+              return [{ data: await handler(msg) }]
+            } catch (err: any) {
+              log('direct handler for %s failed: %s', protocol, err.message)
+              // the remote learns only that it failed, not our internals
+              throw new Error('handler failed')
+            }
+          }
+        })
       },
       async stop () {
-        await libp2p.unhandle(id)
+        await reqresp.unregister('direct')
       },
       handle (protocol, handler) {
         assertAppName('protocol', protocol)
+        if (!handlers.has(protocol) && handlers.size >= MAX_DIRECT_HANDLERS) {
+          throw new InvalidArgumentError(`cannot handle ${JSON.stringify(protocol)}: already ${handlers.size} direct protocols (max ${MAX_DIRECT_HANDLERS})`)
+        }
         handlers.set(protocol, handler)
       },
       unhandle (protocol) {
@@ -129,19 +87,13 @@ export function direct (init: DirectInit): (components: DirectComponents) => Dir
         if (data.byteLength > MAX_DIRECT_MESSAGE_BYTES) {
           throw new InvalidArgumentError(`direct message is ${data.byteLength} bytes (max ${MAX_DIRECT_MESSAGE_BYTES})`)
         }
-        const stream = await libp2p.dialProtocol(peer, id, { signal })
         try {
-          const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
-          await lp.write(encodeRequest(protocol, data), { signal })
-          const reply = (await lp.read({ signal })).subarray()
-          await stream.close({ signal })
-          switch (reply[0]) {
-            case STATUS_OK: return reply.subarray(1)
-            case STATUS_NO_HANDLER: throw new NoHandlerError(`peer ${peer} has no handler for direct protocol ${JSON.stringify(protocol)}`)
-            default: throw new RemoteHandlerError(`peer ${peer} failed to handle direct protocol ${JSON.stringify(protocol)}`)
-          }
+          const [reply] = await reqresp.request(peer, 'direct', { protocol, data }, { signal })
+          if (reply == null) throw new RemoteHandlerError(`peer ${peer} sent no reply to direct protocol ${JSON.stringify(protocol)}`)
+          return reply.data
         } catch (err: any) {
-          stream.abort(err)
+          if (err?.name === 'ResourceUnavailableError') throw new NoHandlerError(`peer ${peer} has no handler for direct protocol ${JSON.stringify(protocol)}`)
+          if (err?.name === 'ServerError') throw new RemoteHandlerError(`peer ${peer} failed to handle direct protocol ${JSON.stringify(protocol)}`)
           throw err
         }
       }

@@ -27,7 +27,9 @@ import { DialError } from './errors.ts'
 import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
 import { discovery as createDiscovery } from './discovery.ts'
-import { connectionGater, peerGuard, peerManager } from '../peers/index.ts'
+import { connectionGater, goodbyeCode, goodbyeReason, peerGuard, peerManager } from '../peers/index.ts'
+import { reqResp } from '../reqresp/index.ts'
+import type { ReqResp } from '../reqresp/index.ts'
 import type { PeerManager, PeerManagerInit } from '../peers/index.ts'
 import { createDevchain, createMiner, openWallet } from '../devchain/index.ts'
 import type { Devchain, Miner, Wallet } from '../devchain/index.ts'
@@ -85,6 +87,8 @@ export interface NodeEvents {
   'peer:disconnect': CustomEvent<{ peer: PeerId }>
   /** A direct message or broadcast arrived. */
   message: CustomEvent<ReceivedMessage>
+  /** A peer said goodbye before disconnecting. */
+  'peer:goodbye': CustomEvent<{ peer: PeerId, reason: string, code: number }>
 }
 
 /** Optional non-data inputs of a node. */
@@ -124,6 +128,8 @@ export interface ChainwireNode extends TypedEventTarget<NodeEvents> {
   readonly registry: Registry
   /** Scores, bans, connection limits, eviction, outbound maintenance. */
   readonly peerManager: PeerManager
+  /** The request/response engine every chainwire protocol runs on. */
+  readonly reqresp: ReqResp
   /** The chain the node serves, if any. */
   readonly chain?: ChainAdapter
   /** The reference chain, when the node runs it. */
@@ -228,6 +234,8 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   }
   let host: Host
   let peers: PeerManager | undefined
+  // the peer manager is built inside libp2p, the engine after it: bind goodbyes late
+  let engine: ReqResp | undefined
   try {
     // two-step: the gater must exist before libp2p, the manager needs libp2p's components
     const guard = peerGuard(peerInit)({ datastore, logger: logs })
@@ -248,7 +256,10 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             datastore: c.datastore,
             logger: c.logger,
             metrics: c.metrics,
-            guard
+            guard,
+            sayGoodbye: async (peer, reason, { signal }) => {
+              await engine?.notify(peer, 'goodbye', { reason: goodbyeCode(reason), message: reason }, { signal })
+            }
           })
           return peers
         }
@@ -273,13 +284,17 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     events.safeDispatchEvent('message', { detail: entry })
   }
 
-  const direct = createDirect({
-    network: cfg.network,
-    maxInboundStreams: 32,
-    maxOutboundStreams: 64,
-    inboundTimeoutMs: C.DEFAULT_SEND_TIMEOUT_MS
-  })({
-    libp2p: host,
+  const reqresp = reqResp({ network: cfg.network })({
+    registrar: host,
+    dialer: host,
+    peers: peerManagerRef,
+    logger: logs,
+    metrics: host.metrics
+  })
+  engine = reqresp
+
+  const direct = createDirect()({
+    reqresp,
     log,
     onMessage: (m) => { record({ kind: 'direct', from: m.from.toString(), protocol: m.protocol, data: m.data, receivedAt: Date.now() }) }
   })
@@ -357,6 +372,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     libp2p: host,
     registry,
     peerManager: peerManagerRef,
+    reqresp,
     chain,
     devchain,
     wallet,
@@ -370,6 +386,16 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       host.addEventListener('peer:disconnect', onDisconnect)
       host.addEventListener('peer:identify', onIdentify)
       await host.start()
+      await reqresp.register('goodbye', {
+        async call (req) {
+          const reason = goodbyeReason(req.body.reason) ?? 'unknown'
+          log('%p said goodbye: %s (%d)', req.peer, reason, req.body.reason)
+          events.safeDispatchEvent('peer:goodbye', { detail: { peer: req.peer, reason, code: req.body.reason } })
+          // let the goodbye stream finish before the connection goes
+          setTimeout(() => { void host.hangUp(req.peer).catch(() => {}) }, 0)
+        }
+      })
+      await reqresp.start()
       await direct.start()
       bcast.start()
       for (const t of cfg.topics) bcast.subscribe(t)
@@ -390,6 +416,10 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             finder.stop()
             bcast.stop()
             await direct.stop()
+            // goodbyes (and anchors) go out while the engine still runs;
+            // libp2p calls beforeStop again in host.stop(), which is then a no-op
+            await peerManagerRef.beforeStop()
+            await reqresp.stop()
             guard.stop()
             host.removeEventListener('peer:disconnect', onDisconnect)
             host.removeEventListener('peer:identify', onIdentify)

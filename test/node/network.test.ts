@@ -114,3 +114,21 @@ describe('networks', () => {
     }
   })
 })
+
+describe('goodbye', () => {
+  it('a stopping node says goodbye with a reason before it disconnects', async () => {
+    const net = await startNet(2, () => ({ dht: false }))
+    const [a, b] = net.nodes
+    try {
+      await waitFor(() => a.peers().length === 1 && b.peers().length === 1, 'the two nodes to connect')
+      const bye = nextEvent<{ peer: { toString: () => string }, reason: string, code: number }>(a, 'peer:goodbye')
+      await b.stop()
+      const got = await bye
+      assert.equal(got.peer.toString(), b.peerId.toString())
+      assert.equal(got.reason, 'shutdown')
+      assert.equal(got.code, 1)
+    } finally {
+      await net.stop()
+    }
+  })
+})
