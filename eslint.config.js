@@ -14,7 +14,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
       eqeqeq: ['error', 'smart'],
-      'prefer-const': 'error',
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       'no-restricted-syntax': ['error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports only (CONVENTIONS §2).' },
         { selector: 'TSEnumDeclaration', message: 'Enums are not erasable; use a union of string literals.' }
