@@ -40,5 +40,6 @@ export function createApi (node: ChainwireNode, options: CreateApiOptions = {}):
   const api = apiServer({ host: hp.host, port: hp.port, token: options.token ?? node.config.apiToken })({ log: node.logs.forComponent('chainwire:api') })
   nodeRoutes(api, node)
   chainRoutes(api, node)
+  for (const p of node.protocols.values()) p.routes?.(api)
   return api
 }

@@ -27,6 +27,8 @@ import { DialError } from './errors.ts'
 import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
 import { discovery as createDiscovery } from './discovery.ts'
+import { chainProtocols } from './chain-protocols.ts'
+import type { ChainProtocol } from './chain-protocols.ts'
 import { connectionGater, goodbyeCode, goodbyeReason, peerGuard, peerManager } from '../peers/index.ts'
 import { reqResp } from '../reqresp/index.ts'
 import type { ReqResp } from '../reqresp/index.ts'
@@ -130,6 +132,8 @@ export interface ChainwireNode extends TypedEventTarget<NodeEvents> {
   readonly peerManager: PeerManager
   /** The request/response engine every chainwire protocol runs on. */
   readonly reqresp: ReqResp
+  /** The chain protocols this node runs (status, sync, relay, …), by name. Empty without a chain. */
+  readonly protocols: ReadonlyMap<string, ChainProtocol>
   /** The chain the node serves, if any. */
   readonly chain?: ChainAdapter
   /** The reference chain, when the node runs it. */
@@ -293,6 +297,10 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   })
   engine = reqresp
 
+  const protocols: ChainProtocol[] = chain == null
+    ? []
+    : chainProtocols({ config: cfg, peerId: identity.peerId, libp2p: host, reqresp, peers: peerManagerRef, chain, logs, registry, events })
+
   const direct = createDirect()({
     reqresp,
     log,
@@ -373,6 +381,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     registry,
     peerManager: peerManagerRef,
     reqresp,
+    protocols: new Map(protocols.map(p => [p.name, p])),
     chain,
     devchain,
     wallet,
@@ -397,6 +406,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       })
       await reqresp.start()
       await direct.start()
+      for (const p of protocols) await p.start()
       bcast.start()
       for (const t of cfg.topics) bcast.subscribe(t)
       finder.start()
@@ -415,6 +425,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             await miner?.stop()
             finder.stop()
             bcast.stop()
+            for (const p of [...protocols].reverse()) await p.stop()
             await direct.stop()
             // goodbyes (and anchors) go out while the engine still runs;
             // libp2p calls beforeStop again in host.stop(), which is then a no-op
