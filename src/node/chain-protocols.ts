@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { txRelay } from '../protocols/tx-relay/index.ts'
 import type { ChainAdapter } from '../chain/index.ts'
 import type { NodeConfig } from '../config/options.ts'
 import type { Host } from '../host/index.ts'
@@ -53,6 +54,21 @@ export interface ChainProtocol {
  * Build the chain protocols, in start order. Protocol modules are added here
  * as they are written (status, sync, tx relay, compact blocks, …).
  */
-export function chainProtocols (_components: ChainProtocolComponents): ChainProtocol[] {
-  return []
+export function chainProtocols (components: ChainProtocolComponents): ChainProtocol[] {
+  const { config } = components
+  const relay = txRelay({
+    network: config.network,
+    mode: config.txRelay,
+    inboundTrickleMs: config.txTrickleInboundMs,
+    outboundTrickleMs: config.txTrickleOutboundMs
+  })({
+    reqresp: components.reqresp,
+    peers: components.peers,
+    chain: components.chain,
+    events: components.events,
+    logger: components.logs,
+    registry: components.registry,
+    pubsub: components.libp2p.services.pubsub
+  })
+  return [relay]
 }

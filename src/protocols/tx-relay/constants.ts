@@ -29,6 +29,16 @@ export const DEFAULT_INBOUND_TRICKLE_MS = 5_000
 export const DEFAULT_OUTBOUND_TRICKLE_MS = 2_000
 
 /**
+ * Trickle means of the local devnet (`chainwire devnet`). Its blocks come
+ * every ~1 s rather than every 600 s, so Bitcoin's 5 s / 2 s would leave
+ * transactions out of several blocks; a tenth of them keeps batching (a
+ * trickle still collects every transaction of its interval) while a
+ * transaction crosses the devnet well within a block interval.
+ */
+export const DEVNET_INBOUND_TRICKLE_MS = 500
+export const DEVNET_OUTBOUND_TRICKLE_MS = 200
+
+/**
  * Announcements per trickle at a normal rate: Core's INVENTORY_BROADCAST_TARGET
  * (INVENTORY_BROADCAST_PER_SECOND 7 × 5 s = 35). A longer queue raises the
  * batch by 5 per 1000 queued (Core's formula), up to the maximum below.
@@ -88,11 +98,13 @@ export const DEFAULT_GETDATA_TIMEOUT_MS = 60_000
 /**
  * Delay before an announcement from a non-preferred (inbound) peer may be
  * requested, so an outbound announcer, harder for an attacker to be, gets
- * the first chance: Core's NONPREF_PEER_TX_DELAY (2 s).
+ * the first chance: Core's NONPREF_PEER_TX_DELAY (2 s). Core's value equals
+ * its outbound trickle mean, so when a trickle mean is configured (the
+ * devnet's are shorter) the delay follows it.
  */
 export const DEFAULT_NONPREFERRED_DELAY_MS = 2_000
 
-/** Extra delay for announcements from a peer at its in-flight cap: Core's OVERLOADED_PEER_TX_DELAY (2 s). */
+/** Extra delay for announcements from a peer at its in-flight cap: Core's OVERLOADED_PEER_TX_DELAY (2 s); follows a configured outbound trickle mean too. */
 export const DEFAULT_OVERLOADED_DELAY_MS = 2_000
 
 /**

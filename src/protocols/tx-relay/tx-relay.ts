@@ -91,9 +91,9 @@ export interface TxRelayInit {
   maxInFlightPerPeer?: number
   /** @default DEFAULT_GETDATA_TIMEOUT_MS */
   getdataTimeoutMs?: number
-  /** @default DEFAULT_NONPREFERRED_DELAY_MS */
+  /** @default outboundTrickleMs when given, else DEFAULT_NONPREFERRED_DELAY_MS (2 s) */
   nonPreferredDelayMs?: number
-  /** @default DEFAULT_OVERLOADED_DELAY_MS */
+  /** @default outboundTrickleMs when given, else DEFAULT_OVERLOADED_DELAY_MS (2 s) */
   overloadedDelayMs?: number
   /** @default DEFAULT_FEEFILTER_INTERVAL_MS */
   feeFilterIntervalMs?: number
@@ -275,8 +275,9 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
   const tracker = createTxRequestTracker({
     maxAnnouncementsPerPeer: init.maxPeerAnnouncements ?? DEFAULT_MAX_PEER_ANNOUNCEMENTS,
     maxInFlightPerPeer: init.maxInFlightPerPeer ?? DEFAULT_MAX_IN_FLIGHT_PER_PEER,
-    nonPreferredDelayMs: init.nonPreferredDelayMs ?? DEFAULT_NONPREFERRED_DELAY_MS,
-    overloadedDelayMs: init.overloadedDelayMs ?? DEFAULT_OVERLOADED_DELAY_MS
+    // Core's 2 s delays equal its outbound trickle mean; they follow a configured mean
+    nonPreferredDelayMs: init.nonPreferredDelayMs ?? init.outboundTrickleMs ?? DEFAULT_NONPREFERRED_DELAY_MS,
+    overloadedDelayMs: init.overloadedDelayMs ?? init.outboundTrickleMs ?? DEFAULT_OVERLOADED_DELAY_MS
   })
   const rejects = rollingBloomFilter(DEFAULT_RECENT_REJECTS_SIZE, 0.000001)
   const confirmed = rollingBloomFilter(DEFAULT_RECENT_CONFIRMED_SIZE, 0.000001)

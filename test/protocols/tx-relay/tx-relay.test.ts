@@ -45,6 +45,12 @@ async function rawPeer (net: ReturnType<typeof memoryNetwork>, serve: (items: In
   return { peerId, rr, asked }
 }
 
+/** A getdata handler that never answers: it waits until the requester gives up. */
+async function * neverAnswer (_items: InvItem[], signal: AbortSignal): AsyncGenerator<never> {
+  await new Promise(resolve => signal.addEventListener('abort', resolve, { once: true }))
+  yield * []
+}
+
 /** Advance the shared clock in steps, letting streams run between steps, until `cond` or `maxMs`. */
 async function run (clock: ManualClock, maxMs: number, cond: () => boolean = () => false, stepMs = 100): Promise<void> {
   for (let t = 0; ; t += stepMs) {
@@ -151,9 +157,7 @@ describe('tx relay (inv mode)', () => {
     const clock = manualClock()
     const x = await node(net, clock, { getdataTimeoutMs: 60_000 })
     // the silent peer is outbound (preferred): x asks it first
-    const silent = await rawPeer(net, async function * (_items, signal) {
-      await new Promise(resolve => signal.addEventListener('abort', resolve, { once: true }))
-    })
+    const silent = await rawPeer(net, neverAnswer)
     x.peers.directions.set(silent.peerId.toString(), 'outbound')
     const honest = await node(net, clock)
     connect(honest, x)
@@ -189,9 +193,7 @@ describe('tx relay (inv mode)', () => {
     const net = memoryNetwork()
     const clock = manualClock()
     const x = await node(net, clock, { maxPeerAnnouncements: 20, maxInFlightPerPeer: 5 })
-    const silent = await rawPeer(net, async function * (_items, signal) {
-      await new Promise(resolve => signal.addEventListener('abort', resolve, { once: true }))
-    })
+    const silent = await rawPeer(net, neverAnswer)
     x.peers.directions.set(silent.peerId.toString(), 'outbound')
     const txs = Array.from({ length: 30 }, () => fakeTx())
     await silent.rr.notify(x.peerId, 'inv', { items: txs.map(t => ({ type: 'tx' as const, hash: t.txid })) })
@@ -291,9 +293,7 @@ describe('tx relay (inv mode)', () => {
     const net = memoryNetwork()
     const clock = manualClock()
     const x = await node(net, clock)
-    const silent = await rawPeer(net, async function * (_items, signal) {
-      await new Promise(resolve => signal.addEventListener('abort', resolve, { once: true }))
-    })
+    const silent = await rawPeer(net, neverAnswer)
     x.peers.directions.set(silent.peerId.toString(), 'outbound')
     await silent.rr.notify(x.peerId, 'inv', { items: Array.from({ length: 5 }, () => ({ type: 'tx' as const, hash: fakeTx().txid })) })
     await settle()
