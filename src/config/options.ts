@@ -14,6 +14,9 @@ export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'
 /** How the node relays transactions (see the transaction relay protocol). */
 export type TxRelayMode = 'inv' | 'gossip'
 
+/** How the node relays new blocks: BIP152 compact blocks, or whole blocks. */
+export type BlockRelayMode = 'compact' | 'full'
+
 /**
  * Everything that configures a node. Plain data: `structuredClone` copies it.
  * Functions (a chain, a clock) go into {@link NodeComponents}-style inputs, not here.
@@ -71,6 +74,8 @@ export interface NodeConfig {
   txTrickleInboundMs: number
   /** Mean of the Poisson delay between transaction announcements to each outbound peer, ms (inv mode). */
   txTrickleOutboundMs: number
+  /** Block relay: compact blocks (BIP152) with the full block as fallback, or full blocks only. */
+  blockRelay: BlockRelayMode
 }
 
 /** The kind of a config field, which decides parsing and validation. */
@@ -127,7 +132,8 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'mineIntervalMs', flag: 'mine-interval', env: 'CHAINWIRE_MINE_INTERVAL', kind: { type: 'int', min: 0, max: 3_600_000 }, help: 'mean pacing between mined blocks, ms (0: proof of work alone; devnet retargets to ~1 s)' },
   { key: 'txRelay', flag: 'tx-relay', env: 'CHAINWIRE_TX_RELAY', kind: { type: 'enum', values: ['inv', 'gossip'] }, help: 'transaction relay mode: inv (announce, then fetch) or gossip (gossipsub topic)' },
   { key: 'txTrickleInboundMs', flag: 'tx-trickle-inbound', env: 'CHAINWIRE_TX_TRICKLE_INBOUND', kind: { type: 'int', min: 1, max: 600_000 }, help: 'mean delay between transaction announcements to inbound peers, ms (Bitcoin Core: 5000)' },
-  { key: 'txTrickleOutboundMs', flag: 'tx-trickle-outbound', env: 'CHAINWIRE_TX_TRICKLE_OUTBOUND', kind: { type: 'int', min: 1, max: 600_000 }, help: 'mean delay between transaction announcements to each outbound peer, ms (Bitcoin Core: 2000)' }
+  { key: 'txTrickleOutboundMs', flag: 'tx-trickle-outbound', env: 'CHAINWIRE_TX_TRICKLE_OUTBOUND', kind: { type: 'int', min: 1, max: 600_000 }, help: 'mean delay between transaction announcements to each outbound peer, ms (Bitcoin Core: 2000)' },
+  { key: 'blockRelay', flag: 'block-relay', env: 'CHAINWIRE_BLOCK_RELAY', kind: { type: 'enum', values: ['compact', 'full'] }, help: 'block relay: compact blocks (BIP152, full block as fallback) or full blocks' }
 ]
 
 /** The defaults every source starts from. */
@@ -158,6 +164,7 @@ export function defaultConfig (): NodeConfig {
     mineIntervalMs: C.DEFAULT_MINE_INTERVAL_MS,
     txRelay: 'inv',
     txTrickleInboundMs: DEFAULT_INBOUND_TRICKLE_MS,
-    txTrickleOutboundMs: DEFAULT_OUTBOUND_TRICKLE_MS
+    txTrickleOutboundMs: DEFAULT_OUTBOUND_TRICKLE_MS,
+    blockRelay: 'compact'
   }
 }

@@ -7,7 +7,9 @@
  *
  * @module
  */
+import { compactBlocks } from '../protocols/compact-blocks/index.ts'
 import { txRelay } from '../protocols/tx-relay/index.ts'
+import type { TxRelay } from '../protocols/tx-relay/index.ts'
 import type { ChainAdapter } from '../chain/index.ts'
 import type { NodeConfig } from '../config/options.ts'
 import type { Host } from '../host/index.ts'
@@ -56,7 +58,23 @@ export interface ChainProtocol {
  */
 export function chainProtocols (components: ChainProtocolComponents): ChainProtocol[] {
   const { config } = components
-  const relay = txRelay({
+  // compact blocks and tx relay use each other: blocks prefill what the peer's
+  // tx queue says it lacks; tx relay hands block inventory and rejected
+  // transactions to compact blocks
+  let relay: TxRelay | undefined
+  const compact = compactBlocks({ enabled: config.blockRelay === 'compact' })({
+    reqresp: components.reqresp,
+    peers: components.peers,
+    chain: components.chain,
+    events: components.events,
+    logger: components.logs,
+    registry: components.registry,
+    txKnowledge: {
+      peerKnows: (peer, txid) => relay?.peerKnows(peer, txid) ?? false,
+      pendingFor: (peer, txid) => relay?.pendingFor(peer, txid) ?? false
+    }
+  })
+  relay = txRelay({
     network: config.network,
     mode: config.txRelay,
     inboundTrickleMs: config.txTrickleInboundMs,
@@ -68,7 +86,9 @@ export function chainProtocols (components: ChainProtocolComponents): ChainProto
     events: components.events,
     logger: components.logs,
     registry: components.registry,
-    pubsub: components.libp2p.services.pubsub
+    pubsub: components.libp2p.services.pubsub,
+    blocks: compact.inventory,
+    onRejectedTx: (txid, tx) => { compact.addExtraTx(txid, tx) }
   })
-  return [relay]
+  return [compact, relay]
 }

@@ -113,10 +113,10 @@ export interface BlockInventory {
   onInv (peer: PeerId, hashes: Hash[]): void
   /**
    * `peer` asked for compact blocks (getdata items of type `cmpct_block`).
-   * Serve them (asynchronously); return the hashes that will not be served,
-   * which the getdata response lists as not found.
+   * Start serving them (each as a `cmpctblock` message) and resolve with the
+   * hashes that will not be served, which the getdata response lists as not found.
    */
-  onGetData (peer: PeerId, hashes: Hash[]): Hash[]
+  onGetData (peer: PeerId, hashes: Hash[]): Promise<Hash[]>
 }
 
 /**
@@ -751,7 +751,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
       yield { type: 'tx', tx }
     }
     if (blocks.length > 0) {
-      const unserved = components.blocks?.onGetData(peer, blocks) ?? blocks
+      const unserved = await components.blocks?.onGetData(peer, blocks) ?? blocks
       for (const hash of unserved) missing.push({ type: 'cmpct_block', hash })
     }
     stats.served += found
