@@ -62,7 +62,11 @@ export function chainProtocols (components: ChainProtocolComponents): ChainProto
   // tx queue says it lacks; tx relay hands block inventory and rejected
   // transactions to compact blocks
   let relay: TxRelay | undefined
-  const compact = compactBlocks({ enabled: config.blockRelay === 'compact' })({
+  const compact = compactBlocks({
+    enabled: config.blockRelay === 'compact',
+    // a transaction younger than two inbound trickles has probably not reached every peer
+    prefillRecentMs: 2 * config.txTrickleInboundMs
+  })({
     reqresp: components.reqresp,
     peers: components.peers,
     chain: components.chain,
@@ -70,7 +74,7 @@ export function chainProtocols (components: ChainProtocolComponents): ChainProto
     logger: components.logs,
     registry: components.registry,
     txKnowledge: {
-      peerKnows: (peer, txid) => relay?.peerKnows(peer, txid) ?? false,
+      peerHas: (peer, txid) => relay?.peerHas(peer, txid) ?? false,
       pendingFor: (peer, txid) => relay?.pendingFor(peer, txid) ?? false
     }
   })

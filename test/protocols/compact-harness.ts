@@ -68,7 +68,8 @@ export async function compactNet (n: number, opts: { blocks?: number, txsPerBloc
     const peers = recordingPeers()
     const rr = reqResp({ network: 'regtest' })({ registrar: ep.registrar, dialer: ep.dialer, peers, logger: noopLogger, clock: manualClock() })
     const events = new TypedEventEmitter<ProtocolHostEvents>()
-    const cb = compactBlocks(opts.init?.(i) ?? {})({ reqresp: rr, peers, chain, events, logger: noopLogger, txKnowledge: opts.txKnowledge?.(i) })
+    // no time-based prefill unless a test asks: tests fill mempools just before mining
+    const cb = compactBlocks({ prefillRecentMs: 0, ...opts.init?.(i) })({ reqresp: rr, peers, chain, events, logger: noopLogger, txKnowledge: opts.txKnowledge?.(i) })
     const node: CompactNode = { peerId, rr, cb, chain, peers, events, fullBlocksServed: 0 }
     // the full-block path belongs to block sync; this stand-in serves it from the chain
     await rr.register('get_blocks_by_hash', {

@@ -32,7 +32,7 @@ import { ResourceUnavailableError } from '../../service/errors.ts'
 import { buildCompactBlock, reconstruct } from './compact.ts'
 import {
   COMPACT_BLOCK_VERSION, COMPACT_BLOCKS_COMPONENT, COMPACT_BLOCKS_PROTOCOL, DEFAULT_EXTRA_POOL_BYTES, DEFAULT_EXTRA_POOL_TXS,
-  DEFAULT_MAX_PREFILL_BYTES, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_BLOCKTXN_DEPTH, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS,
+  DEFAULT_MAX_PREFILL_BYTES, DEFAULT_PREFILL_RECENT_MS, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_RECENT_TX_TIMES, MAX_BLOCKTXN_DEPTH, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS,
   MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS, MAX_PARTIAL_BLOCKS_PER_PEER, RECENT_BLOCKS_CACHED
 } from './constants.ts'
 import { BlockTxnIndexError, BlockTxnMismatchError, InvalidCompactBlockError, WrongBlockError } from './errors.ts'
@@ -70,6 +70,8 @@ export interface CompactBlocksInit {
   maxHighBandwidthPeers?: number
   /** @default DEFAULT_MAX_PREFILL_BYTES */
   maxPrefillBytes?: number
+  /** @default DEFAULT_PREFILL_RECENT_MS */
+  prefillRecentMs?: number
   /** @default DEFAULT_EXTRA_POOL_TXS */
   extraPoolTxs?: number
   /** @default DEFAULT_EXTRA_POOL_BYTES */
@@ -80,8 +82,8 @@ export interface CompactBlocksInit {
 
 /** What tx relay knows about a peer's transactions, for prefill prediction. */
 export interface TxKnowledge {
-  /** The peer knows the transaction (it announced it, or we announced or sent it). */
-  peerKnows (peer: PeerId | string, txid: Hash): boolean
+  /** The peer recently announced or sent us the transaction: it has it. */
+  peerHas (peer: PeerId | string, txid: Hash): boolean
   /** The transaction waits in our announcement queue to the peer: it probably lacks it. */
   pendingFor (peer: PeerId | string, txid: Hash): boolean
 }
@@ -247,6 +249,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
   const enabled = init.enabled ?? true
   const announceWithInv = init.announceWithInv ?? true
   const maxPrefillBytes = init.maxPrefillBytes ?? DEFAULT_MAX_PREFILL_BYTES
+  const prefillRecentMs = init.prefillRecentMs ?? DEFAULT_PREFILL_RECENT_MS
   const timeoutMs = init.reconstructionTimeoutMs ?? DEFAULT_RECONSTRUCTION_TIMEOUT_MS
   const { reqresp, peers, chain, events } = components
   const clock = components.clock ?? systemClock
@@ -260,6 +263,8 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
   /** Compact blocks we asked for with getdata, by hash (hex) → the peer. */
   const requested = new Map<string, string>()
   const recent = new Map<string, RecentBlock>()
+  /** When recent transactions entered our mempool (hex → clock ms), oldest first. */
+  const arrivals = new Map<string, number>()
   /** Indexes we lacked, for blocks being submitted (bounded by the partial blocks). */
   const lackedWhileBuilding = new Map<string, Set<number>>()
   const records: CompactBlockRecord[] = []
@@ -387,14 +392,41 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     return block
   }
 
-  /** The compact block of `block` for `s`, prefilling what `s` probably lacks. */
+  const onTxAdded = (evt: ChainEvents['tx:added']): void => {
+    const hex = toHex(evt.detail.txid)
+    arrivals.delete(hex)
+    arrivals.set(hex, clock.now())
+    if (arrivals.size > MAX_RECENT_TX_TIMES) arrivals.delete(arrivals.keys().next().value as string)
+  }
+
+  /** When the transaction entered our mempool, if within the prefill window. */
+  function arrivedRecently (txid: Hash): number | undefined {
+    const at = arrivals.get(toHex(txid))
+    return at !== undefined && clock.now() - at < prefillRecentMs ? at : undefined
+  }
+
+  /**
+   * The compact block of `block` for `s`, prefilling what `s` probably
+   * lacks: what we lacked ourselves, what still waits in our announcement
+   * queue to it, and what reached us so recently that it has probably not
+   * reached `s` (unless `s` announced or sent it to us). An announcement from
+   * us is no proof: the peer may still be fetching it.
+   */
   function compactFor (s: PeerState, block: RecentBlock): CmpctBlock {
     const know = components.txKnowledge
+    // priorities when the budget cannot take every candidate: what we lacked
+    // ourselves, then what is queued for the peer, then the newest arrivals
+    const now = clock.now()
     return buildCompactBlock(block, {
       nonce: randomNonce(),
       maxPrefillBytes,
-      prefill: (i) => block.missingLocally?.has(i) === true ||
-        (know != null && know.pendingFor(s.id, block.txids[i]) && !know.peerKnows(s.id, block.txids[i]))
+      prefill: (i) => {
+        if (block.missingLocally?.has(i) === true) return 2 * now + 2
+        const txid = block.txids[i]
+        if (know?.peerHas(s.id, txid) === true) return undefined
+        if (know?.pendingFor(s.id, txid) === true) return 2 * now + 1
+        return arrivedRecently(txid)
+      }
     })
   }
 
@@ -511,8 +543,11 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         txs = partial.fill(answer.txs)
       }
       const block = chain.assembleBlock({ header: cmpct.header, txs })
-      // known before submitting: the new tip is pushed on from inside submitBlock
-      if (missing > 0) lackedWhileBuilding.set(hex, new Set(partial.missing))
+      // known before submitting: the new tip is pushed on from inside submitBlock.
+      // What we lacked, whether fetched or prefilled for us, our peers likely lack too
+      const lacked = new Set(partial.missing)
+      for (const p of cmpct.prefilled) if (p.index > 0) lacked.add(p.index)
+      if (lacked.size > 0) lackedWhileBuilding.set(hex, lacked)
       const result = await chain.submitBlock(block, { peer: s.id, signal })
       if (result.status === 'invalid') {
         // a short-id collision we could not see, or a really invalid block:
@@ -617,10 +652,11 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     const arrived = clock.now()
     stats.received++
     const s = stateOf(peer)
+    // a malformed header throws its fatal verdict here
+    const hex = toHex(chain.decodeHeader(cmpct.header).hash)
+    const wasRequested = requested.get(hex) === s.id
+    if (wasRequested) requested.delete(hex)
     const info = await admit(s, cmpct)
-    const hex = info == null ? undefined : toHex(info.hash)
-    const wasRequested = hex != null && requested.get(hex) === s.id
-    if (hex != null) requested.delete(hex)
     if (info == null) return
     void rebuild(s, cmpct, info, sizeBytes, !wasRequested, arrived)
   }
@@ -634,6 +670,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     requested.set(hex, s.id)
     void (async () => {
       const { signal, timer } = deadline()
+      let awaitingPush = false
       try {
         if ((await chain.getHeaderInfo(hash))?.hasBlock === true) return
         if (!s.compact) {
@@ -644,12 +681,15 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         const answer = await reqresp.request(s.peer, 'getdata', { items: [{ type: 'cmpct_block', hash }] }, { signal })
         const unserved = answer.some(a => a.type === 'notfound' && a.items.some(i => sameBytes(i.hash, hash)))
         if (unserved) await fallback(s, hash, 'notfound', signal)
+        else awaitingPush = true
       } catch (err: any) {
         log('asking %p for compact block %s failed: %s', s.peer, hex, err?.message)
       } finally {
         clock.clearTimeout(timer)
-        // the pushed cmpctblock may trail the getdata answer a little
-        clock.setTimeout(() => { if (requested.get(hex) === s.id) requested.delete(hex) }, timeoutMs)
+        const release = (): void => { if (requested.get(hex) === s.id) requested.delete(hex) }
+        // the pushed cmpctblock may trail the getdata answer a little; otherwise free the slot now
+        if (awaitingPush) clock.setTimeout(release, timeoutMs)
+        else release()
       }
     })()
   }
@@ -715,6 +755,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         async call (req) { return [await serveBlockTxn(req.body.blockHash, req.body.indexes)] }
       })
       chain.addEventListener('tip', onTip)
+      chain.addEventListener('tx:added', onTxAdded)
       events.addEventListener('peer:connect', onConnect)
       events.addEventListener('peer:disconnect', onDisconnect)
       for (const p of peers.list()) {
@@ -732,11 +773,13 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       running = false
       stopController.abort(new AbortError('compact blocks stopped'))
       chain.removeEventListener('tip', onTip)
+      chain.removeEventListener('tx:added', onTxAdded)
       events.removeEventListener('peer:connect', onConnect)
       events.removeEventListener('peer:disconnect', onDisconnect)
       states.clear()
       requested.clear()
       recent.clear()
+      arrivals.clear()
       for (const m of ['sendcmpct', 'cmpctblock', 'getblocktxn'] as const) await reqresp.unregister(m)
     },
 

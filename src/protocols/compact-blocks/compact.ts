@@ -37,15 +37,20 @@ export interface BlockTxs {
 export interface BuildOptions {
   /** The short-id salt. */
   nonce: bigint
-  /** Whether to send the transaction at `index` in full (the coinbase always is). */
-  prefill?: (index: number) => boolean
+  /**
+   * Whether to send the transaction at `index` in full (the coinbase always
+   * is): `true` or a priority (higher first) to prefill it, `false` or
+   * `undefined` not to. When the byte budget cannot hold every candidate,
+   * the highest priorities get in; `true` counts as the lowest.
+   */
+  prefill?: (index: number) => boolean | number | undefined
   /** Bytes of prefilled transactions beyond the coinbase. @default Infinity */
   maxPrefillBytes?: number
 }
 
 /**
  * The compact block of `block`: the coinbase and the transactions `prefill`
- * picks (within the byte budget) in full, the rest as short ids.
+ * picks (within the byte budget, by priority) in full, the rest as short ids.
  *
  * @example
  * ```ts
@@ -54,20 +59,28 @@ export interface BuildOptions {
  */
 export function buildCompactBlock (block: BlockTxs, opts: BuildOptions): CmpctBlock {
   const key = shortIdKey(block.header, opts.nonce)
+  const chosen = new Set<number>([0])
+  if (opts.prefill != null) {
+    const candidates: Array<{ index: number, priority: number }> = []
+    for (let i = 1; i < block.txs.length; i++) {
+      const p = opts.prefill(i)
+      if (p === true) candidates.push({ index: i, priority: -Infinity })
+      else if (typeof p === 'number') candidates.push({ index: i, priority: p })
+    }
+    candidates.sort((a, b) => b.priority - a.priority || a.index - b.index)
+    let budget = opts.maxPrefillBytes ?? Infinity
+    for (const c of candidates) {
+      const size = block.txs[c.index].byteLength
+      if (size > budget) continue
+      budget -= size
+      chosen.add(c.index)
+    }
+  }
   const prefilled: PrefilledTx[] = []
   const shortIds: number[] = []
-  let budget = opts.maxPrefillBytes ?? Infinity
   for (let i = 0; i < block.txs.length; i++) {
-    if (i === 0) {
-      prefilled.push({ index: 0, tx: block.txs[0] })
-      continue
-    }
-    if (opts.prefill?.(i) === true && block.txs[i].byteLength <= budget) {
-      budget -= block.txs[i].byteLength
-      prefilled.push({ index: i, tx: block.txs[i] })
-      continue
-    }
-    shortIds.push(shortId(key, block.txids[i]))
+    if (chosen.has(i)) prefilled.push({ index: i, tx: block.txs[i] })
+    else shortIds.push(shortId(key, block.txids[i]))
   }
   return { header: block.header, nonce: opts.nonce, shortIds, prefilled }
 }

@@ -29,6 +29,17 @@ export const MAX_HIGH_BANDWIDTH_PEERS = 3
 export const DEFAULT_MAX_PREFILL_BYTES = 10_000
 
 /**
+ * A transaction that entered our mempool less than this long ago, and that
+ * the peer has not announced to us, is prefilled: it probably has not reached
+ * the peer yet. Two inbound trickle means of Bitcoin Core (2 × 5 s); the node
+ * sets it to two of its configured inbound means.
+ */
+export const DEFAULT_PREFILL_RECENT_MS = 10_000
+
+/** Arrival times of recent mempool transactions kept for the rule above (the oldest are forgotten first). */
+export const MAX_RECENT_TX_TIMES = 10_000
+
+/**
  * A compact block is served for blocks at most this deep below our tip;
  * deeper ones are not worth it: Core's MAX_CMPCTBLOCK_DEPTH (5).
  */

@@ -71,6 +71,14 @@ export const DEFAULT_KNOWN_INVENTORY_FP_RATE = 0.000001
 export const DEFAULT_RECENTLY_ANNOUNCED_SIZE = 3_500
 
 /**
+ * Transactions remembered as announced or sent to us by a peer: proof it has
+ * them, which compact-block prefill prediction uses (the known-inventory
+ * filter cannot tell: it also holds what we announced to the peer, which it
+ * may still be fetching). As many as recently announced ones.
+ */
+export const DEFAULT_HEARD_FROM_PEER_SIZE = DEFAULT_RECENTLY_ANNOUNCED_SIZE
+
+/**
  * Recently rejected txids (invalid, fee too low, conflicting), not fetched
  * again: Core's m_lazy_recent_rejects (120,000 at 1e-6). Reset on every new
  * tip, as Core does, since a block can make a rejected transaction valid.

@@ -38,7 +38,7 @@ import { verdictOf } from '../../service/layers/peer-score.ts'
 import { MAX_GETDATA_ITEMS, MAX_TX_BYTES } from '../../wire/constants.ts'
 import { topicId } from '../../wire/protocol-id.ts'
 import {
-  DEFAULT_FEEFILTER_INTERVAL_MS, DEFAULT_FEEFILTER_MAX_CHANGE_DELAY_MS, DEFAULT_GETDATA_TIMEOUT_MS,
+  DEFAULT_FEEFILTER_INTERVAL_MS, DEFAULT_HEARD_FROM_PEER_SIZE, DEFAULT_FEEFILTER_MAX_CHANGE_DELAY_MS, DEFAULT_GETDATA_TIMEOUT_MS,
   DEFAULT_INBOUND_TRICKLE_MS, DEFAULT_INV_BROADCAST_MAX, DEFAULT_INV_BROADCAST_TARGET, DEFAULT_KNOWN_INVENTORY_FP_RATE,
   DEFAULT_KNOWN_INVENTORY_SIZE, DEFAULT_MAX_ANNOUNCE_QUEUE, DEFAULT_MAX_GOSSIP_VALIDATIONS, DEFAULT_MAX_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_PEER_ANNOUNCEMENTS, DEFAULT_NONPREFERRED_DELAY_MS, DEFAULT_OUTBOUND_TRICKLE_MS, DEFAULT_OVERLOADED_DELAY_MS,
@@ -203,6 +203,8 @@ export interface TxRelay {
   peer (peer: PeerId | string): TxRelayPeerInfo | undefined
   /** True if `peer` knows `txid` as far as we can tell (it announced it, we announced it or sent it). */
   peerKnows (peer: PeerId | string, txid: Hash): boolean
+  /** True if `peer` recently announced or sent us `txid`: it has it. */
+  peerHas (peer: PeerId | string, txid: Hash): boolean
   /** True if `txid` waits in the queue for the next trickle to `peer`: the peer probably lacks it. */
   pendingFor (peer: PeerId | string, txid: Hash): boolean
 }
@@ -230,6 +232,8 @@ interface PeerState {
   known: RollingBloomFilter
   /** What we announced to it recently (what it may fetch). */
   announced: RollingBloomFilter
+  /** What it announced or sent to us recently: it has these. */
+  heard: RollingBloomFilter
   /** hex → txid, in insertion order: waiting for the next trickle. */
   queue: Map<string, Hash>
   feeFilter: number
@@ -356,6 +360,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
       outbound: (direction ?? directionOf(id)) === 'outbound',
       known: rollingBloomFilter(knownSize, knownFp),
       announced: rollingBloomFilter(DEFAULT_RECENTLY_ANNOUNCED_SIZE, knownFp),
+      heard: rollingBloomFilter(DEFAULT_HEARD_FROM_PEER_SIZE, knownFp),
       queue: new Map(),
       feeFilter: 0,
       nextFeeFilterAt: 0,
@@ -602,6 +607,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
   /** Validate a transaction from `s` and act on the verdict. */
   async function acceptTx (s: PeerState, tx: Uint8Array, txid: Hash, hex: string): Promise<MempoolAddResult | undefined> {
     s.known.insert(txid)
+    s.heard.insert(txid)
     if (processing.has(hex) || mempool.has(txid)) {
       countReceived('duplicate', tx.byteLength)
       return { status: 'duplicate', txid }
@@ -709,6 +715,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
       }
       stats.invItemsReceived++
       s.known.insert(item.hash)
+      s.heard.insert(item.hash)
       const hex = toHex(item.hash)
       if (alreadyHave(item.hash, hex)) {
         count('have')
@@ -915,6 +922,10 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
 
     peerKnows (peer, txid) {
       return states.get(peer.toString())?.known.contains(txid) ?? false
+    },
+
+    peerHas (peer, txid) {
+      return states.get(peer.toString())?.heard.contains(txid) ?? false
     },
 
     pendingFor (peer, txid) {

@@ -87,7 +87,7 @@ describe('compact blocks: reconstruction', () => {
 
   it('prefills what the receiver probably lacks', async () => {
     const pending = new Set<string>()
-    const net = await start(2, { txKnowledge: () => ({ peerKnows: () => false, pendingFor: (_p, txid) => pending.has(Buffer.from(txid).toString('hex')) }) })
+    const net = await start(2, { txKnowledge: () => ({ peerHas: () => false, pendingFor: (_p, txid) => pending.has(Buffer.from(txid).toString('hex')) }) })
     const [s, r] = net.nodes
     link(s, r)
     await askHighBandwidth(r, s)
@@ -99,6 +99,47 @@ describe('compact blocks: reconstruction', () => {
     const rec = r.cb.stats().recent.at(-1)
     assert.equal(rec?.prefilled, 4, 'the coinbase and the three pending')
     assert.equal(rec?.roundTrips, 0)
+  })
+  it('prefills transactions that reached the sender very recently, unless the peer announced them', async () => {
+    const net = await start(2, { init: () => ({ prefillRecentMs: 60_000 }) })
+    const [s, r] = net.nodes
+    link(s, r)
+    await askHighBandwidth(r, s)
+    await fillMempools(net, s, r, 12, 9)
+    const { hash } = await net.mine(0)
+    await waitFor(() => tipIs(r, hash), 5000, 'the block')
+    const rec = r.cb.stats().recent.at(-1)
+    assert.equal(rec?.prefilled, 13, 'everything that arrived within the window')
+    assert.equal(rec?.roundTrips, 0)
+  })
+
+  it('passes on in full what it lacked itself: the next hop needs no round trip', async () => {
+    const net = await start(3)
+    const [a, b, c] = net.nodes
+    link(a, b)
+    link(b, c)
+    await askHighBandwidth(b, a)
+    await askHighBandwidth(c, b)
+    // b and c hold the same 90 %: b must fetch the rest, and c lacks exactly that
+    const txs = await fillMempools(net, a, b, 30, 27)
+    for (const tx of txs.slice(0, 27)) await c.chain.mempool.add(tx)
+    const { hash } = await net.mine(0)
+    await waitFor(() => tipIs(c, hash), 5000, 'the block two hops away')
+    assert.equal(b.cb.stats().recent.at(-1)?.roundTrips, 1)
+    const atC = c.cb.stats().recent.at(-1)
+    assert.equal(atC?.roundTrips, 0)
+    assert.equal(atC?.prefilled, 4, 'the coinbase and the three b had to fetch')
+  })
+
+  it('keeps taking announcements after many for blocks it already has', async () => {
+    const net = await start(2)
+    const [s, r] = net.nodes
+    link(s, r)
+    await waitFor(() => s.cb.peer(r.peerId)?.compact === true && r.cb.peer(s.peerId)?.compact === true, 2000, 'sendcmpct both ways')
+    const old = await s.chain.getLocator()
+    await s.rr.notify(r.peerId, 'inv', { items: old.map(hash => ({ type: 'block' as const, hash })) })
+    const { hash } = await net.mine(0)
+    await waitFor(() => tipIs(r, hash), 5000, 'the new block')
   })
 })
 
