@@ -33,7 +33,7 @@ import { buildCompactBlock, reconstruct } from './compact.ts'
 import {
   COMPACT_BLOCK_VERSION, COMPACT_BLOCKS_COMPONENT, COMPACT_BLOCKS_PROTOCOL, DEFAULT_EXTRA_POOL_BYTES, DEFAULT_EXTRA_POOL_TXS,
   DEFAULT_MAX_PREFILL_BYTES, DEFAULT_PREFILL_RECENT_MS, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_RECENT_TX_TIMES, MAX_BLOCKTXN_DEPTH, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS,
-  MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS, MAX_PARTIAL_BLOCKS_PER_PEER, RECENT_BLOCKS_CACHED
+  MAX_BLOCK_RECORDS, MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS, MAX_PARTIAL_BLOCKS_PER_PEER, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED
 } from './constants.ts'
 import { BlockTxnIndexError, BlockTxnMismatchError, InvalidCompactBlockError, WrongBlockError } from './errors.ts'
 import { createExtraPool } from './extra-pool.ts'
@@ -46,7 +46,7 @@ import type { ProtocolHostEvents } from '../../node/chain-protocols.ts'
 import type { PeerManager } from '../../peers/types.ts'
 import type { ReqResp } from '../../reqresp/index.ts'
 import type { Clock } from '../../service/clock.ts'
-import type { BlockInventory } from '../tx-relay/index.ts'
+import type { BlockInventory, RouteRegistrar } from '../tx-relay/index.ts'
 import type { BlockTxn, CmpctBlock } from '../../wire/messages.ts'
 import type { AbortOptions, ComponentLogger, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
@@ -139,7 +139,7 @@ export interface CompactBlocksStats {
   highBandwidthPeers: string[]
   partialBlocks: number
   extraPool: number
-  /** The latest received blocks, oldest first (at most 256). */
+  /** The latest received blocks, oldest first (at most MAX_BLOCK_RECORDS). */
   recent: CompactBlockRecord[]
 }
 
@@ -148,6 +148,8 @@ export interface CompactBlocks {
   readonly name: string
   start (): Promise<void>
   stop (): Promise<void>
+  /** `GET /compact-blocks`: {@link CompactBlocksStats}, with the latest 20 block records. */
+  routes (api: RouteRegistrar): void
   /** The block side of inv/getdata, for tx relay. */
   readonly inventory: BlockInventory
   /** Keep a transaction for reconstruction (rejected, orphaned or replaced). */
@@ -214,8 +216,6 @@ interface RecentBlock extends BlockTxs {
   /** Indexes we lacked when we rebuilt it: peers probably lack them too. */
   missingLocally?: Set<number>
 }
-
-const MAX_RECORDS = 256
 
 function toHex (b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
@@ -471,7 +471,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
 
   function record (r: CompactBlockRecord): void {
     records.push(r)
-    if (records.length > MAX_RECORDS) records.shift()
+    if (records.length > MAX_BLOCK_RECORDS) records.shift()
   }
 
   /** Checks done inside the cmpctblock handler: their errors carry the peer's verdict. */
@@ -666,7 +666,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     const hex = toHex(hash)
     knows(s, hex)
     if (!enabled || !running || partials.has(hex) || requested.has(hex)) return
-    if (requested.size >= MAX_PARTIAL_BLOCKS) return
+    if (requested.size >= MAX_REQUESTED_COMPACT_BLOCKS) return
     requested.set(hex, s.id)
     void (async () => {
       const { signal, timer } = deadline()
@@ -781,6 +781,13 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       recent.clear()
       arrivals.clear()
       for (const m of ['sendcmpct', 'cmpctblock', 'getblocktxn'] as const) await reqresp.unregister(m)
+    },
+
+    routes (api) {
+      api.route('GET', '/compact-blocks', () => {
+        const st = module.stats()
+        return { enabled, ...st, recent: st.recent.slice(-20) }
+      })
     },
 
     addExtraTx (txid, tx) {

@@ -67,6 +67,14 @@ export const DEFAULT_EXTRA_POOL_BYTES = 4 * 1024 * 1024
 /** Blocks being reconstructed at once; more compact blocks are left to the full-block path. */
 export const MAX_PARTIAL_BLOCKS = 8
 
+/**
+ * Compact blocks asked for with getdata (low-bandwidth mode) and not yet
+ * received. Beyond it announcements are left to the full-block path; a slot
+ * is freed when the compact block arrives, the peer says not found, or the
+ * reconstruction timeout passes.
+ */
+export const MAX_REQUESTED_COMPACT_BLOCKS = MAX_PARTIAL_BLOCKS
+
 /** Blocks being reconstructed from one peer at once. */
 export const MAX_PARTIAL_BLOCKS_PER_PEER = 2
 
@@ -77,6 +85,9 @@ export const MAX_PARTIAL_BLOCKS_PER_PEER = 2
  * 30 s; a block this late has lost its propagation race anyway.
  */
 export const DEFAULT_RECONSTRUCTION_TIMEOUT_MS = 15_000
+
+/** Records of received blocks kept for `stats().recent` (benchmarks, the API). */
+export const MAX_BLOCK_RECORDS = 256
 
 /** Block hashes remembered per peer as known to it (it sent or announced them), so we do not push them back. */
 export const MAX_KNOWN_BLOCKS_PER_PEER = 64

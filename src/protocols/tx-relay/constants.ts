@@ -116,6 +116,13 @@ export const DEFAULT_NONPREFERRED_DELAY_MS = 2_000
 export const DEFAULT_OVERLOADED_DELAY_MS = 2_000
 
 /**
+ * getdata requests open to one peer at once. The method allows 4 outbound
+ * streams per connection (`PROTOCOLS.getdata`); 2 leaves room for a request
+ * the peer's own requests race with, and the in-flight cap bounds the work anyway.
+ */
+export const MAX_GETDATA_STREAMS_PER_PEER = 2
+
+/**
  * Transactions one getdata asks for. The in-flight cap bounds it first;
  * MAX_GETDATA_ITEMS (1000) is the wire's limit.
  */
@@ -140,6 +147,3 @@ export const FEEFILTER_CHECK_INTERVAL_MS = 30_000
 
 /** Transactions being validated from gossip at once; beyond it gossip messages are ignored (not rejected). */
 export const DEFAULT_MAX_GOSSIP_VALIDATIONS = 256
-
-/** Txids we published or accepted from gossip, remembered so we do not publish them twice. */
-export const GOSSIP_SEEN_SIZE = 50_000

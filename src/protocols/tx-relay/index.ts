@@ -7,7 +7,7 @@
  */
 export { txRelay } from './tx-relay.ts'
 export type {
-  TxRelay, TxRelayInit, TxRelayComponents, TxRelayStats, TxRelayPeerInfo, BlockInventory, PeerRelayPolicy, TxGossip
+  TxRelay, TxRelayInit, RouteRegistrar, TxRelayComponents, TxRelayStats, TxRelayPeerInfo, BlockInventory, PeerRelayPolicy, TxGossip
 } from './tx-relay.ts'
 export { createTxRequestTracker } from './tracker.ts'
 export type { TxRequestTracker, TxRequestTrackerInit, TxRequest, AnnounceResult } from './tracker.ts'

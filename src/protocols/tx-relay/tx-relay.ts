@@ -43,7 +43,7 @@ import {
   DEFAULT_KNOWN_INVENTORY_SIZE, DEFAULT_MAX_ANNOUNCE_QUEUE, DEFAULT_MAX_GOSSIP_VALIDATIONS, DEFAULT_MAX_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_PEER_ANNOUNCEMENTS, DEFAULT_NONPREFERRED_DELAY_MS, DEFAULT_OUTBOUND_TRICKLE_MS, DEFAULT_OVERLOADED_DELAY_MS,
   DEFAULT_RECENT_CONFIRMED_SIZE, DEFAULT_RECENT_REJECTS_SIZE, DEFAULT_RECENTLY_ANNOUNCED_SIZE, FEEFILTER_CHECK_INTERVAL_MS,
-  MAX_GETDATA_BATCH, TX_RELAY_COMPONENT, TX_RELAY_PROTOCOL, TX_TOPIC_NAME
+  MAX_GETDATA_BATCH, MAX_GETDATA_STREAMS_PER_PEER, TX_RELAY_COMPONENT, TX_RELAY_PROTOCOL, TX_TOPIC_NAME
 } from './constants.ts'
 import { TxRequestTimeoutError, UnsolicitedTxError } from './errors.ts'
 import { createTxRelayMetrics } from './metrics.ts'
@@ -193,12 +193,19 @@ export interface TxRelayPeerInfo {
   announcements: number
 }
 
+/** Where a protocol registers its control API endpoints (the node's API server). */
+export interface RouteRegistrar {
+  route (method: 'GET', pattern: string, handler: () => unknown): void
+}
+
 /** The running relay. */
 export interface TxRelay {
   readonly name: string
   readonly mode: TxRelayMode
   start (): Promise<void>
   stop (): Promise<void>
+  /** `GET /relay`: the mode and {@link TxRelayStats}. */
+  routes (api: RouteRegistrar): void
   stats (): TxRelayStats
   peer (peer: PeerId | string): TxRelayPeerInfo | undefined
   /** True if `peer` knows `txid` as far as we can tell (it announced it, we announced it or sent it). */
@@ -244,9 +251,6 @@ interface PeerState {
   invInFlight: boolean
   getdataInFlight: number
 }
-
-/** getdata requests outstanding to one peer at once (the method's outbound stream limit is 4). */
-const MAX_GETDATA_STREAMS_PER_PEER = 2
 
 function toHex (b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
@@ -897,6 +901,10 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
         components.pubsub.topicValidators.delete(topic)
       }
       for (const m of ['inv', 'getdata', 'tx', 'feefilter'] as const) await reqresp.unregister(m)
+    },
+
+    routes (api) {
+      api.route('GET', '/relay', () => ({ mode, ...relay.stats() }))
     },
 
     stats () {
