@@ -58,6 +58,12 @@ class DefaultStreamReader implements StreamReader {
   private readonly init: StreamReaderInit
   private readonly parser: FrameParser
   private ended: boolean
+  /**
+   * Whether the remote ended its side (FIN). A stream can also end without
+   * one: when its connection closes (our hang-up, an eviction, a shutdown, a
+   * dropped transport). `undefined` for a stream type that does not say.
+   */
+  private remoteEnded: boolean | undefined
   private failure: Error | undefined
   private paused = false
   private wake: (() => void) | undefined
@@ -73,7 +79,11 @@ class DefaultStreamReader implements StreamReader {
     // added, so a closed stream has only ended once its buffer is empty
     this.ended = stream.readableEnded || (stream.status !== 'open' && stream.readBufferLength === 0)
     this.failure = stream.status === 'reset' || stream.status === 'aborted' ? new StreamResetError(`stream ${stream.status}`) : undefined
+    // libp2p's streams keep the remote's write status; a FIN before we attached is already in it
+    const remoteWrite = (stream as { remoteWriteStatus?: unknown }).remoteWriteStatus
+    this.remoteEnded = typeof remoteWrite === 'string' ? remoteWrite === 'closed' && stream.status === 'open' : undefined
     stream.addEventListener('message', this.onMessage as any)
+    stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
     stream.addEventListener('end', this.onEnd)
     stream.addEventListener('close', this.onClose)
   }
@@ -106,6 +116,10 @@ class DefaultStreamReader implements StreamReader {
       }
     }
     this.notify()
+  }
+
+  private readonly onRemoteCloseWrite = (): void => {
+    this.remoteEnded = true
   }
 
   private readonly onEnd = (): void => {
@@ -168,6 +182,11 @@ class DefaultStreamReader implements StreamReader {
         continue
       }
       if (this.ended) {
+        if (this.remoteEnded === false) {
+          // the stream was closed under us, not ended by the remote: whatever
+          // was cut short is nobody's protocol fault (and not a complete message)
+          throw new StreamResetError(`${this.init.label ?? 'stream'}: closed before the remote ended it${this.parser.buffered > 0 ? `, ${this.parser.buffered} bytes into a frame` : ''}`)
+        }
         this.parser.end()
         return undefined
       }
@@ -197,6 +216,7 @@ class DefaultStreamReader implements StreamReader {
     if (this.closed) return
     this.closed = true
     this.stream.removeEventListener('message', this.onMessage as any)
+    this.stream.removeEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
     this.stream.removeEventListener('end', this.onEnd)
     this.stream.removeEventListener('close', this.onClose)
     this.parser.clear()

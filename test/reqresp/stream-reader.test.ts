@@ -61,4 +61,34 @@ describe('stream reader', () => {
     await assert.rejects(p, (err: Error) => err.name === 'StreamResetError')
     reader.close()
   })
+
+  it('a FIN in the middle of a frame is the remote\'s fault: TruncatedFrameError', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock: systemClock, highWaterBytes: 1000 })
+    out.send(encodeFrame(FrameCode.MESSAGE, new Uint8Array(100)).subarray().subarray(0, 50))
+    await out.close()
+    await assert.rejects(reader.next(), (err: Error) => err.name === 'TruncatedFrameError')
+    reader.close()
+  })
+
+  it('a stream closed under us (its connection closed, no FIN) is StreamResetError, not the remote\'s fault', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock: systemClock, highWaterBytes: 1000 })
+    out.send(encodeFrame(FrameCode.MESSAGE, new Uint8Array(100)).subarray().subarray(0, 50))
+    await waitFor(() => inb.readBufferLength > 0 || (reader.bytesRead > 0), 2000, 'the partial frame to arrive')
+    // what a muxer does to its streams when the connection closes
+    ;(inb as unknown as { onTransportClosed: () => void }).onTransportClosed()
+    await assert.rejects(reader.next(), (err: Error) => err.name === 'StreamResetError' && /closed before the remote ended it, 50 bytes into a frame/.test(err.message))
+    reader.close()
+  })
+
+  it('a stream closed under us between frames is StreamResetError, not a clean end', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    const reader = createStreamReader(inb, { ...limits, clock: systemClock, highWaterBytes: 1000 })
+    out.send(encodeFrame(FrameCode.MESSAGE, new Uint8Array(10)))
+    assert.equal((await reader.next())?.payload.byteLength, 10)
+    ;(inb as unknown as { onTransportClosed: () => void }).onTransportClosed()
+    await assert.rejects(reader.next(), (err: Error) => err.name === 'StreamResetError')
+    reader.close()
+  })
 })
