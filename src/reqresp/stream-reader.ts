@@ -68,6 +68,8 @@ class DefaultStreamReader implements StreamReader {
   private paused = false
   private wake: (() => void) | undefined
   private closed = false
+  /** expectEnd() is waiting: any byte is trailing garbage. */
+  private awaitingEnd = false
   firstByteAt: number | undefined
   bytesRead = 0
 
@@ -97,7 +99,8 @@ class DefaultStreamReader implements StreamReader {
   private readonly onMessage = (evt: { data: Uint8Array | Uint8ArrayList }): void => {
     const data = evt.data
     if (data.byteLength === 0) return
-    if (this.firstByteAt == null) this.firstByteAt = this.init.clock.now()
+    const first = this.firstByteAt == null
+    if (first) this.firstByteAt = this.init.clock.now()
     this.bytesRead += data.byteLength
     const parser = this.parser
     parser.push(data)
@@ -115,7 +118,11 @@ class DefaultStreamReader implements StreamReader {
         // the readable end is closing: nothing more will arrive anyway
       }
     }
-    this.notify()
+    // Wake a waiting reader only when it can act: a frame may be complete, the
+    // first byte may move its deadline (TTFB to response), or any byte is news
+    // to expectEnd. While a large frame arrives chunk by chunk, waking on each
+    // would cost a promise, a timer and a parse attempt per chunk for nothing.
+    if (first || parser.pending === 0 || this.awaitingEnd) this.notify()
   }
 
   private readonly onRemoteCloseWrite = (): void => {
@@ -195,16 +202,21 @@ class DefaultStreamReader implements StreamReader {
   }
 
   async expectEnd (what: string, deadline?: () => Deadline | undefined): Promise<void> {
-    for (;;) {
-      if (this.closed) throw new StreamResetError('reader closed')
-      this.parser.assertEmpty(what)
-      if (this.failure != null) throw this.failure
-      if (this.paused) {
-        this.resume()
-        continue
+    this.awaitingEnd = true
+    try {
+      for (;;) {
+        if (this.closed) throw new StreamResetError('reader closed')
+        this.parser.assertEmpty(what)
+        if (this.failure != null) throw this.failure
+        if (this.paused) {
+          this.resume()
+          continue
+        }
+        if (this.ended) return
+        await this.wait(deadline)
       }
-      if (this.ended) return
-      await this.wait(deadline)
+    } finally {
+      this.awaitingEnd = false
     }
   }
 

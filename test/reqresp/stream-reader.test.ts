@@ -91,4 +91,26 @@ describe('stream reader', () => {
     await assert.rejects(reader.next(), (err: Error) => err.name === 'StreamResetError')
     reader.close()
   })
+
+  it('waits for a large frame without waking per chunk: one timer for the first byte, one for the rest', async () => {
+    const [out, inb] = await streamPair({ delay: 0 })
+    let timers = 0
+    const clock = { ...systemClock, setTimeout: (fn: () => void, ms: number) => { timers++; return systemClock.setTimeout(fn, ms) } }
+    const reader = createStreamReader(inb, { ...limits, clock, highWaterBytes: 1 << 20 })
+    let firstSeen: number | undefined
+    // the deadline moves once the first byte is in, as a requester's TTFB deadline does
+    const pending = reader.next(() => {
+      firstSeen ??= reader.firstByteAt
+      return { at: clock.now() + 5000, error: () => new Error('late') }
+    })
+    const frame = encodeFrame(FrameCode.MESSAGE, new Uint8Array(512 * 1024)).subarray()
+    for (let o = 0; o < frame.byteLength; o += 8 * 1024) {
+      out.send(frame.subarray(o, o + 8 * 1024))
+      await new Promise(resolve => setImmediate(resolve))
+    }
+    assert.equal((await pending)?.payload.byteLength, 512 * 1024)
+    assert.ok(firstSeen != null, 'woken by the first byte, so the deadline could move')
+    assert.ok(timers <= 3, `${timers} waits for 64 chunks`)
+    reader.close()
+  })
 })
