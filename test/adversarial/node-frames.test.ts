@@ -153,7 +153,6 @@ describe('full node under random frames', () => {
         })
     ))
 
-    const pinger = t.control.keepPinging(50)
     let runs = 0
     try {
       await fc.assert(fc.asyncProperty(input, async ([method, bytes]) => {
@@ -166,14 +165,13 @@ describe('full node under random frames', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled)
     }
-    const rtts = await pinger.stop()
-    tc.diagnostic(`${runs} runs, ${served} valid requests served, ${t.j.faults(atk.peerId).length} faults; ${rtts.length} control pings, max ${Math.max(...rtts).toFixed(1)} ms`)
     assert.deepEqual(unhandled, [])
     for (const [reason] of t.j.faults(atk.peerId)) assert.ok(TYPED_FAULTS.has(reason), `unexpected fault ${reason}`)
     assert.ok(t.j.faults(atk.peerId).length > runs / 2, 'most random frames earn a typed fault')
-    assert.ok(rtts.length >= 3, 'the control peer pinged throughout')
     assert.ok(atk.connections(t.victim).length > 0, 'the allow-listed attacker was never disconnected')
-    await assertUnharmed(t)
+    const rtts = await assertUnharmed(t)
+    tc.diagnostic(`${runs} runs, ${served} valid requests served, ${t.j.faults(atk.peerId).length} faults; ${rtts.length} control pings, max ${Math.max(...rtts).toFixed(1)} ms`)
+    assert.ok(rtts.length >= 3, 'the control peer pinged throughout')
   })
 })
 
@@ -204,7 +202,6 @@ describe('full node under a junk flood (Bitcoin Core p2p_invalid_messages)', () 
     // as many streams at once as the victim allows per connection
     const parallel = t.victim.node.reqresp.spec('direct').maxInboundStreams
 
-    const pinger = t.control.keepPinging(50)
     const started = performance.now()
     const answers: Array<[number, string]> = []
     for (let sent = 0; sent < FRAMES; sent += parallel) {
@@ -214,8 +211,6 @@ describe('full node under a junk flood (Bitcoin Core p2p_invalid_messages)', () 
       for (const d of batch) answers.push(...errorFrames(d))
     }
     const floodMs = performance.now() - started
-    const rtts = await pinger.stop()
-    tc.diagnostic(`${FRAMES} x ${max} B junk in ${floodMs.toFixed(0)} ms; ${rtts.length} control pings, max ${Math.max(...rtts).toFixed(1)} ms`)
 
     assert.equal(answers.length, FRAMES)
     for (const [code, msg] of answers) {
@@ -224,9 +219,11 @@ describe('full node under a junk flood (Bitcoin Core p2p_invalid_messages)', () 
     }
     assert.equal(t.j.faults(atk.peerId).length, FRAMES)
     assert.ok(t.j.faults(atk.peerId).every(([reason, verdict]) => reason === 'DecodeError' && verdict === 'fatal'))
-    assert.ok(rtts.length >= 2, 'the control peer pinged during the flood')
     assert.equal(t.victim.node.peerManager.isBanned(atk.peerId), false, 'noban: scored, never banned')
-    await assertUnharmed(t)
+    const rtts = await assertUnharmed(t)
+    tc.diagnostic(`${FRAMES} x ${max} B junk in ${floodMs.toFixed(0)} ms; ${rtts.length} control pings, max ${Math.max(...rtts).toFixed(1)} ms`)
+    // the flood is most of the test: the control peer pinged during it
+    assert.ok(rtts.length >= Math.floor(floodMs / 1000), `${rtts.length} control pings over a ${floodMs.toFixed(0)} ms flood`)
   })
 
   it(`12. the same flood from a peer without noban: banned at the first frame, the rest cut off`, async () => {
@@ -236,15 +233,12 @@ describe('full node under a junk flood (Bitcoin Core p2p_invalid_messages)', () 
     const max = Math.min(t.victim.node.reqresp.spec('direct').maxRequestBytes, MAX_CHUNK_BYTES)
     const frame = encodeFrame(FrameCode.MESSAGE, junk(max)).subarray()
     const parallel = t.victim.node.reqresp.spec('direct').maxInboundStreams
-    const pinger = t.control.keepPinging(50)
     // all 80 are tried, batch after batch; once banned, even the re-dials are refused
     let answered = 0
     for (let sent = 0; sent < FRAMES; sent += parallel) {
       const batch = await Promise.allSettled(Array.from({ length: parallel }, async () => await exchange(await atk.open(t.victim, 'direct'), frame)))
       answered += batch.filter(r => r.status === 'fulfilled' && errorFrames(r.value).length > 0).length
     }
-    await pinger.stop()
-    console.log('DEBUG', JSON.stringify(t.j.scores.map(x => [x.reason, x.score])), answered)
     await assertBanned(t, atk, 'DecodeError')
     const decoded = t.j.faults(atk.peerId).length
     assert.ok(decoded >= 1 && decoded <= parallel, `the victim decoded ${decoded} junk frames (at most the first batch of ${parallel})`)

@@ -14,9 +14,9 @@ import assert from 'node:assert/strict'
 import { REQUEST_TIMEOUT_MS } from '../../src/reqresp/index.ts'
 import { manualClock, service } from '../../src/service/index.ts'
 import {
-  CHUNK_TRANSFER_TIMEOUT_MS, FrameCode, MAX_CHUNK_BYTES, encodeFrame, encodeFrameHeader, protobufCodecs, protocolId
+  CHUNK_TRANSFER_TIMEOUT_MS, FrameCode, MAX_CHUNK_BYTES, encodeFrame, encodeFrameHeader, protobufCodecs
 } from '../../src/wire/index.ts'
-import { NETWORK, arena, assertBanned, assertUnharmed, drain, errorFrames, exchange, tryConnect } from '../helpers/attacker.ts'
+import { arena, assertBanned, assertUnharmed, countReceived, drain, errorFrames, exchange, tryConnect, victimStreams } from '../helpers/attacker.ts'
 import { samples } from '../helpers/samples.ts'
 import { waitFor } from '../helpers/wait.ts'
 import type { Arena, Attacker, Drained } from '../helpers/attacker.ts'
@@ -58,12 +58,6 @@ async function refusedStream (atk: Attacker, a: Arena, method: string): Promise<
   return (await drain(stream, 3000)).how === 'reset'
 }
 
-/** The victim-side streams of `atk` on `method`. */
-function victimStreams (a: Arena, atk: Attacker, method: string): Stream[] {
-  const id = protocolId(NETWORK, method, 1)
-  return a.victim.node.libp2p.getConnections(atk.peerId).flatMap(c => c.streams).filter(s => s.protocol === id && s.status === 'open')
-}
-
 /** The victim serves `status` (not registered without a chain): echo the request. */
 async function serveStatus (a: Arena): Promise<{ served: () => number }> {
   let n = 0
@@ -81,10 +75,9 @@ describe('full node: stream caps and slowloris', () => {
     // fill every slot with a stream that never sends
     const held: Stream[] = []
     for (let i = 0; i < max; i++) held.push(await atk.open(a.victim, 'direct'))
-    await waitFor(() => a.victim.node.reqresp.stats().inboundStreams === max, `${max} held streams`, 5000, 10)
+    await waitFor(() => victimStreams(a.victim, atk, 'direct').length === max, `${max} held streams`, 5000, 10)
     for (let i = 0; i < 3; i++) assert.equal(await refusedStream(atk, a, 'direct'), true, `extra stream ${i + 1} is reset`)
-    assert.equal(a.victim.node.reqresp.stats().inboundStreams, max)
-    assert.equal(victimStreams(a, atk, 'direct').length, max, 'libp2p holds no more than the cap either')
+    assert.equal(victimStreams(a.victim, atk, 'direct').length, max, 'the victim holds no more than the cap')
     // the cap is per connection and protocol: the control peer and other protocols are unaffected
     await a.control.ping()
     await serveStatus(a)
@@ -108,7 +101,7 @@ describe('full node: stream caps and slowloris', () => {
       assert.equal(d.how, 'reset')
       assert.equal(errorFrames(d)[0][0], FrameCode.INVALID_REQUEST)
     }
-    assert.equal(victimStreams(a, atk, 'direct').length, 0, 'no rejected stream is left half open')
+    assert.equal(victimStreams(a.victim, atk, 'direct').length, 0, 'no rejected stream is left half open')
     // so a new request still gets a slot
     const reply = itemOf(await exchange(await atk.open(a.victim, 'direct'), echoRequest('still here')), b => protobufCodecs.DirectReply.decode(b))
     assert.equal(new TextDecoder().decode(reply.data), 'still here')
@@ -125,26 +118,26 @@ describe('full node: stream caps and slowloris', () => {
     const trickle = await atk.open(a.victim, 'direct')
     const silentDone = drain(silent, 10_000)
     const trickleDone = drain(trickle, 10_000)
-    await waitFor(() => a.victim.node.reqresp.stats().inboundStreams === 2 && victimStreams(a, atk, 'direct').length === 2, 'both streams open', 5000, 10)
+    await waitFor(() => victimStreams(a.victim, atk, 'direct').length === 2, 'both streams open', 5000, 10)
     // count what the victim receives, to send the next byte only once the last one arrived
-    let received = 0
-    for (const s of victimStreams(a, atk, 'direct')) s.addEventListener('message', (evt) => { received += evt.data.byteLength })
+    const counters = victimStreams(a.victim, atk, 'direct').map(countReceived)
+    const received = (): number => counters.reduce((n, c) => n + c(), 0)
     assert.equal(await refusedStream(atk, a, 'direct'), true, 'both slots are taken')
 
     const request = echoRequest('slow')
     const second = REQUEST_TIMEOUT_MS / 5
     for (let i = 0; i < 4; i++) {
       trickle.send(request.subarray(i, i + 1))
-      await waitFor(() => received === i + 1, `byte ${i + 1} to arrive`, 5000, 5)
-      clock.advance(second)
+      await waitFor(() => received() === i + 1, `byte ${i + 1} to arrive`, 5000, 5)
+      await a.advance(clock, second)
     }
     // one byte a second does not extend the deadline
-    clock.advance(REQUEST_TIMEOUT_MS - 4 * second - 1)
-    assert.equal(a.victim.node.reqresp.stats().inboundStreams, 2, 'still open 1 ms before the timeout')
-    clock.advance(1)
+    await a.advance(clock, REQUEST_TIMEOUT_MS - 4 * second - 1)
+    assert.equal(victimStreams(a.victim, atk, 'direct').length, 2, 'still open 1 ms before the timeout')
+    await a.advance(clock, 1)
     assert.equal((await silentDone).how, 'reset')
     assert.equal((await trickleDone).how, 'reset')
-    await waitFor(() => a.victim.node.reqresp.stats().inboundStreams === 0, 'the slots to be freed', 5000, 10)
+    await waitFor(() => victimStreams(a.victim, atk, 'direct').length === 0, 'the slots to be freed', 5000, 10)
     assert.deepEqual(a.j.faults(atk.peerId), [['RequestTimeoutError', 'high'], ['RequestTimeoutError', 'high']])
     assert.equal(a.j.directFrom.get(atk.peerId.toString()), undefined, 'the handler never ran')
     // graded: still connected, and its freed slots serve a real request
@@ -176,10 +169,10 @@ describe('full node: quotas (manual clock)', () => {
     // the control peer's own quota is untouched
     await a.control.ping()
     // one token back after periodMs / quota
-    clock.advance(tokenMs)
+    await a.advance(clock, tokenMs)
     itemOf(await ask(), b => protobufCodecs.Status.decode(b))
     // and the whole quota after the period
-    clock.advance(quota.periodMs)
+    await a.advance(clock, quota.periodMs)
     for (let i = 0; i < quota.quota; i++) itemOf(await ask(), b => protobufCodecs.Status.decode(b))
     assert.equal(status.served(), 2 * quota.quota + 1)
     assert.equal(a.j.faults(atk.peerId).length, 1, 'no further penalty')
@@ -220,7 +213,7 @@ describe('full node: quotas (manual clock)', () => {
     }
     // other methods are not starved by one method's global quota
     await a.control.ping()
-    clock.advance(15_000)
+    await a.advance(clock, 15_000)
     itemOf(await exchange(await attackers[0].open(a.victim, 'status'), statusRequest), b => protobufCodecs.Status.decode(b))
     await assertUnharmed(a)
   })
@@ -237,9 +230,9 @@ describe('full node: chunked transfers', () => {
     const stream = await atk.open(a.victim, 'direct')
     const done = exchange(stream, chunkFrame(firstChunk(1)), { close: false, timeoutMs: 10_000 })
     await waitFor(() => a.victim.node.reqresp.stats().reassemblyBytes === MAX_CHUNK_BYTES, 'the first chunk to be buffered', 5000, 10)
-    clock.advance(CHUNK_TRANSFER_TIMEOUT_MS - 1)
+    await a.advance(clock, CHUNK_TRANSFER_TIMEOUT_MS - 1)
     assert.equal(a.victim.node.reqresp.stats().reassemblyBytes, MAX_CHUNK_BYTES, 'still waiting 1 ms before the timeout')
-    clock.advance(1)
+    await a.advance(clock, 1)
     assert.equal((await done).how, 'reset', 'a stalled transfer gets no answer, its stream is reset')
     await waitFor(() => a.victim.node.reqresp.stats().reassemblyBytes === 0, 'the partial transfer to be dropped', 5000, 10)
     assert.deepEqual(a.j.faults(atk.peerId), [['ChunkTimeoutError', 'mid']])
@@ -289,7 +282,7 @@ describe('full node: chunked transfers', () => {
     assert.deepEqual(a.j.faults(second.peerId), [])
     assert.equal(a.victim.node.reqresp.stats().reassemblyBytes, MAX_CHUNK_BYTES, 'the refused transfer buffered nothing')
     // the first one stalls: dropped at its timeout, and the budget is whole again
-    clock.advance(CHUNK_TRANSFER_TIMEOUT_MS)
+    await a.advance(clock, CHUNK_TRANSFER_TIMEOUT_MS)
     assert.equal((await held).how, 'reset')
     await waitFor(() => a.victim.node.reqresp.stats().reassemblyBytes === 0, 'the budget to be released', 5000, 10)
     await assertUnharmed(a)

@@ -11,7 +11,7 @@
 import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { FrameCode, encodeFrame, encodeFrameHeader, protobufCodecs } from '../../src/wire/index.ts'
-import { arena, assertBanned, assertUnharmed, errorFrames, exchange, startVictim, tryConnect } from '../helpers/attacker.ts'
+import { arena, assertBanned, assertUnharmed, countReceived, errorFrames, exchange, startVictim, tryConnect, victimStreams } from '../helpers/attacker.ts'
 import { waitFor } from '../helpers/wait.ts'
 import type { Arena, Attacker } from '../helpers/attacker.ts'
 import type { NodeComponents } from '../../src/node/index.ts'
@@ -40,16 +40,17 @@ function inbound (a: Arena): Set<string> {
  */
 async function halfUpload (atk: Attacker, a: Arena): Promise<Stream> {
   const stream = await atk.open(a.victim, 'direct')
+  await waitFor(() => victimStreams(a.victim, atk, 'direct').length === 1, 'the victim to accept the stream', 5000, 10)
+  const received = countReceived(victimStreams(a.victim, atk, 'direct')[0])
   const frame = encodeFrame(FrameCode.MESSAGE, protobufCodecs.DirectMessage.encode({ protocol: 'echo', data: new Uint8Array(10_000) })).subarray()
   stream.send(frame.subarray(0, 5000))
-  await waitFor(() => a.victim.node.reqresp.stats().inboundStreams >= 1, 'the upload to start', 5000, 10)
+  await waitFor(() => received() === 5000, 'the first half to arrive', 5000, 10)
   return stream
 }
 
 describe('full node: connection floods and eviction', () => {
   it('8. a connection flood from one IP and from one /24: the excess is refused, existing peers are kept, an allow-listed peer still gets in', async () => {
     const a = await setup({ allowList: ['127.0.8.200/32'] }, { overrides: { peers: { maxInboundPerIp: 3, maxInboundPerIpv4Subnet24: 4 } } })
-    const pinger = a.control.keepPinging(50)
     const existing = await a.attacker('127.0.88.1')
     assert.equal(await tryConnect(existing, a.victim), true)
 
@@ -69,8 +70,6 @@ describe('full node: connection floods and eviction', () => {
     const friend = await a.attacker('127.0.8.200')
     assert.equal(await tryConnect(friend, a.victim), true)
 
-    const rtts = await pinger.stop()
-    assert.ok(rtts.length >= 2, 'the control peer pinged throughout')
     assert.deepEqual(new Set(a.j.refusals.map(r => r.reason)), new Set(['per-ip', 'per-ipv4-24']))
     // existing peers kept: the control (from 127.0.0.1) and the earlier peer
     assert.ok(inbound(a).has(existing.peerId.toString()))
@@ -90,8 +89,6 @@ describe('full node: connection floods and eviction', () => {
       { controlDialedByVictim: true }
     )
     assert.equal(a.victim.node.peers().find(p => p.id === a.control.node.peerId.toString())?.direction, 'outbound')
-    const pinger = a.control.keepPinging(50)
-
     const lone = await a.attacker('127.1.0.1')
     assert.equal(await tryConnect(lone, a.victim), true)
     const group: Attacker[] = []
@@ -119,13 +116,11 @@ describe('full node: connection floods and eviction', () => {
     const newcomer = await a.attacker('127.3.0.1')
     assert.equal(await tryConnect(newcomer, a.victim), true)
     await waitFor(() => a.j.evictions.length === 3, 'the third eviction', 5000, 10)
-    const rtts = await pinger.stop()
 
     assert.deepEqual(a.j.evictions.map(e => e.peer), expected)
     assert.ok(a.j.evictions.every(e => e.netgroup === '127.2.0.0/16'))
     await waitFor(() => inbound(a).size === 4, 'the evictees to be gone', 5000, 10)
     assert.deepEqual(inbound(a), new Set([lone, group[0], group[2], newcomer].map(x => x.peerId.toString())))
-    assert.ok(rtts.length >= 2, 'the outbound control peer was served throughout')
     // eviction is not punishment, even for a peer cut off mid-request
     assert.ok(cut.status !== 'open')
     assert.deepEqual(a.j.scores, [], 'nobody was scored')
@@ -146,11 +141,13 @@ describe('full node: bans', () => {
     const uploader = await a.attacker('127.0.10.2')
     await halfUpload(uploader, a)
 
+    await a.pausePings()
     await a.victim.node.stop()
     const restarted = a.track((await startVictim(a.victim.dir)).node)
     a.restart({ node: restarted, dir: a.victim.dir, addr: restarted.status().addrs.find(x => x.startsWith('/ip4/127.0.0.1/tcp/')) ?? '' })
     assert.equal(restarted.peerId.toString(), a.victim.node.peerId.toString(), 'same identity')
     await a.control.retarget(a.victim)
+    a.resumePings()
 
     const pm = restarted.peerManager
     assert.deepEqual(pm.bans().map(b => [b.id, b.reason]), [[atk.peerId.toString(), 'fatal: FrameTooLargeError']], 'the ban was persisted, and only that one')

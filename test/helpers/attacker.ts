@@ -28,6 +28,7 @@ import type { ChainwireNode, NodeComponents } from '../../src/node/index.ts'
 import type { NodeConfig } from '../../src/config/options.ts'
 import type { Frame } from '../../src/wire/index.ts'
 import type { PeerManagerEvents } from '../../src/peers/index.ts'
+import type { ManualClock } from '../../src/service/index.ts'
 import type { Connection, Libp2p, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 
 export const NETWORK = 'testnet'
@@ -247,6 +248,28 @@ export async function tryConnect (attacker: Attacker, victim: Victim): Promise<b
 }
 
 /**
+ * The victim-side streams of `atk` on `method` that are open and that the
+ * victim's engine is reading (it has attached its listener).
+ */
+export function victimStreams (victim: Victim, atk: Attacker, method: string): Stream[] {
+  const id = protocolId(NETWORK, method, 1)
+  return victim.node.libp2p.getConnections(atk.peerId).flatMap(c => c.streams)
+    .filter(s => s.protocol === id && s.status === 'open' && s.listenerCount('message') > 0)
+}
+
+/**
+ * Count the bytes a (victim-side) stream receives from now on, without
+ * consuming them. Attach it only to a stream the engine already reads (see
+ * {@link victimStreams}): a stream with a listener delivers its data at once,
+ * and a reader attached later would miss it.
+ */
+export function countReceived (stream: Stream): () => number {
+  let n = 0
+  stream.addEventListener('message', (evt) => { n += evt.data.byteLength })
+  return () => n
+}
+
+/**
  * Read a raw stream until it closes (both sides ended, or a reset), or
  * `timeoutMs` passes. Uses the stream's events, so data that arrives before a
  * reset is kept. A stream whose remote only ended its side stays open while
@@ -359,6 +382,9 @@ export function journal (victim: Victim): Journal {
 
 // ---------------------------------------------------------------- the arena
 
+/** How often the control peer pings the victim during a test. */
+export const CONTROL_PING_INTERVAL_MS = 50
+
 /** Heap growth allowed across an attack: far below what the attackers send, far above GC noise. */
 export const HEAP_SLACK_BYTES = 16 * 1024 * 1024
 
@@ -369,6 +395,23 @@ export interface Arena {
   j: Journal
   /** The heap after start-up, after a forced GC. */
   heapBefore: number
+  /**
+   * Round trips of the control peer's pings so far. The control pings the
+   * victim every {@link CONTROL_PING_INTERVAL_MS} from set-up to
+   * {@link assertUnharmed}; a ping that fails or takes over
+   * {@link PING_BUDGET_MS} fails the test there.
+   */
+  rtts (): number[]
+  /** Stop the control's pings (before the victim is stopped on purpose). */
+  pausePings (): Promise<void>
+  /** Ping again (after a restart). */
+  resumePings (): void
+  /**
+   * Move the victim's manual clock. The control's pings pause meanwhile: a
+   * jump of seconds in one step would expire the deadlines of a ping in
+   * flight, which real time never does to a ping answered in milliseconds.
+   */
+  advance (clock: ManualClock, ms: number): Promise<void>
   /** Start an attacker dialing from `localAddress`; stopped with the arena. */
   attacker (localAddress: string, opts?: AttackerOptions): Promise<Attacker>
   /** A directory for more nodes, removed with the arena. */
@@ -398,11 +441,29 @@ export async function arena (config: Partial<NodeConfig> = {}, components: NodeC
     const j = journal(victim)
     const control = await startControl(join(base, 'control'), victim, { dialedByVictim: opts.controlDialedByVictim })
     stops.push(async () => { await control.node.stop() })
+    const done: number[] = []
+    let pinger: ReturnType<Control['keepPinging']> | undefined
     const a: Arena = {
       victim,
       control,
       j,
       heapBefore: await heapAfterGc(),
+      rtts () {
+        return done
+      },
+      async pausePings () {
+        const p = pinger
+        pinger = undefined
+        if (p != null) done.push(...await p.stop())
+      },
+      resumePings () {
+        pinger ??= control.keepPinging(CONTROL_PING_INTERVAL_MS)
+      },
+      async advance (clock, ms) {
+        await a.pausePings()
+        clock.advance(ms)
+        a.resumePings()
+      },
       async attacker (localAddress, opts) {
         const atk = await startAttacker(localAddress, opts)
         stops.push(async () => { await atk.stop() })
@@ -419,8 +480,13 @@ export async function arena (config: Partial<NodeConfig> = {}, components: NodeC
         a.victim = v
         a.j = journal(v)
       },
-      stop: stopAll
+      stop: async () => {
+        await pinger?.stop().catch(() => {})
+        pinger = undefined
+        await stopAll()
+      }
     }
+    a.resumePings()
     return a
   } catch (err) {
     await stopAll()
@@ -441,16 +507,22 @@ export async function assertBanned (a: Arena, atk: Attacker, reason: string): Pr
 }
 
 /**
- * After the attack: the victim's engine is idle (no stream, reassembly byte
- * or request left behind), its heap did not grow with the attack, and the
- * control peer is connected, unpenalised and answered within budget.
+ * After the attack: the control peer was answered within budget all along
+ * (its background pings; rejects with the first failure) and still is, is
+ * connected and unpenalised; the victim's engine is idle (no stream,
+ * reassembly byte or request left behind) and its heap did not grow with the
+ * attack. Returns the control's round trips, ms.
  */
-export async function assertUnharmed (a: Arena): Promise<void> {
+export async function assertUnharmed (a: Arena): Promise<number[]> {
+  await a.pausePings()
+  const rtts = a.rtts()
+  assert.ok(rtts.length >= 1, 'the control peer pinged during the test')
   await assertEngineIdle(a.victim)
   await a.control.ping()
   a.control.assertConnected(a.victim)
   const grew = (await heapAfterGc()) - a.heapBefore
   assert.ok(grew < HEAP_SLACK_BYTES, `victim heap grew by ${(grew / 1024 / 1024).toFixed(1)} MiB (max ${HEAP_SLACK_BYTES / 1024 / 1024})`)
+  return rtts
 }
 
 // ---------------------------------------------------------------- memory
