@@ -63,7 +63,7 @@ describe('full node under raw frames', () => {
     assert.equal(d.how, 'reset')
     assert.deepEqual(t.j.faults(atk.peerId), [['FrameTooLargeError', 'fatal']])
     await assertBanned(t, atk, 'FrameTooLargeError')
-    // the victim did not take it for a goodbye
+    assert.deepEqual(t.j.goodbyes, [], 'the handler never ran: the victim did not take it for a goodbye')
     await assertUnharmed(t)
   })
 

@@ -352,6 +352,8 @@ export interface Journal {
   bans: Array<Detail<'peer:banned'>>
   /** Direct messages that reached the victim's direct handler, by sender. */
   directFrom: Map<string, number>
+  /** Peers whose goodbye reached the victim's goodbye handler. */
+  goodbyes: string[]
   /** Score events of one peer, as `[reason, verdict]`. */
   faults (peer: PeerId | string): Array<[string, string]>
 }
@@ -364,6 +366,7 @@ export function journal (victim: Victim): Journal {
     evictions: [],
     bans: [],
     directFrom: new Map(),
+    goodbyes: [],
     faults (peer) {
       const id = peer.toString()
       return j.scores.filter(s => s.peer === id).map(s => [s.reason, s.verdict])
@@ -374,6 +377,7 @@ export function journal (victim: Victim): Journal {
   pm.addEventListener('connection:refused', (evt) => { j.refusals.push(evt.detail) })
   pm.addEventListener('peer:evicted', (evt) => { j.evictions.push(evt.detail) })
   pm.addEventListener('peer:banned', (evt) => { j.bans.push(evt.detail) })
+  victim.node.addEventListener('peer:goodbye', (evt) => { j.goodbyes.push(evt.detail.peer.toString()) })
   victim.node.addEventListener('message', (evt) => {
     if (evt.detail.kind === 'direct') j.directFrom.set(evt.detail.from, (j.directFrom.get(evt.detail.from) ?? 0) + 1)
   })
