@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.ts'
 import { apiServer } from './server.ts'
 import { nodeRoutes } from './routes.ts'
 import { chainRoutes } from './chain-routes.ts'
+import { dashboardRoutes } from './dashboard.ts'
 import type { ApiServer } from './server.ts'
 import type { ChainwireNode } from '../node/index.ts'
 
@@ -41,5 +42,6 @@ export function createApi (node: ChainwireNode, options: CreateApiOptions = {}):
   nodeRoutes(api, node)
   chainRoutes(api, node)
   for (const p of node.protocols.values()) p.routes?.(api)
+  dashboardRoutes(api)
   return api
 }

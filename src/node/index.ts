@@ -31,8 +31,9 @@ import { chainProtocols } from './chain-protocols.ts'
 import type { ChainProtocol } from './chain-protocols.ts'
 import { connectionGater, goodbyeCode, goodbyeReason, peerGuard, peerManager } from '../peers/index.ts'
 import { reqResp } from '../reqresp/index.ts'
-import type { ReqResp } from '../reqresp/index.ts'
+import type { ReqResp, ReqRespInit } from '../reqresp/index.ts'
 import type { PeerManager, PeerManagerInit } from '../peers/index.ts'
+import type { Clock } from '../service/clock.ts'
 import { createDevchain, createMiner, openWallet } from '../devchain/index.ts'
 import type { Devchain, Miner, Wallet } from '../devchain/index.ts'
 import type { ChainAdapter } from '../chain/index.ts'
@@ -93,12 +94,46 @@ export interface NodeEvents {
   'peer:goodbye': CustomEvent<{ peer: PeerId, reason: string, code: number }>
 }
 
-/** Optional non-data inputs of a node. */
+/**
+ * Options of the node's subsystems that the config table does not carry:
+ * tighter limits, quotas and timeouts for tests, or tuning for embedders.
+ * Plain data (`structuredClone` copies it); each part is applied over what
+ * the config implies and validated by its subsystem.
+ *
+ * @example
+ * ```ts
+ * // a node whose direct method allows two streams per connection and 3 requests per 10 s per peer
+ * const overrides: NodeOverrides = {
+ *   reqresp: { protocols: { direct: { maxInboundStreams: 2, quota: { byPeer: { messages: { quota: 3, periodMs: 10_000 } } } } } },
+ *   peers: { maxInboundPerIp: 2 }
+ * }
+ * ```
+ */
+export interface NodeOverrides {
+  /**
+   * Request/response engine options: per-method entries of the protocol
+   * table (a method's entry replaces the table's fields it names, so give
+   * `timeouts` or `quota` whole), chunking caps and timeouts, per-peer totals.
+   */
+  reqresp?: Omit<ReqRespInit, 'network'>
+  /**
+   * Peer manager options (per-IP and per-subnet caps, eviction protection,
+   * score thresholds, ban durations, …), over the ones taken from the config
+   * (`maxConnections`, `maxInbound`, `maxPendingInbound`, `outboundTarget`, `allowList`).
+   */
+  peers?: PeerManagerInit
+}
+
+/** Optional inputs of a node beyond its config. */
 export interface NodeComponents {
   /** Log sink; defaults to stderr at the configured level. */
   logs?: Logs
   /** The chain to serve. Without one, `config.chain` decides (the devchain, or none). */
   chain?: ChainAdapter
+  /** The clock of the request/response engine (its rate limits and timeouts), for tests. @default systemClock */
+  clock?: Clock
+  /** Subsystem options beyond the config table. */
+  overrides?: NodeOverrides
 }
 
 /** Options of async node calls. */
@@ -228,13 +263,15 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   const datastore = new LevelDatastore(dsPath)
   await datastore.open()
 
+  const overrides: NodeOverrides = structuredClone(components.overrides ?? {})
   const registry = new Registry()
   const peerInit: PeerManagerInit = {
     maxConnections: cfg.maxConnections,
     maxInbound: cfg.maxInbound,
     maxPendingInbound: cfg.maxPendingInbound,
     outboundTarget: cfg.outboundTarget,
-    allowList: cfg.allowList
+    allowList: cfg.allowList,
+    ...overrides.peers
   }
   let host: Host
   let peers: PeerManager | undefined
@@ -288,12 +325,13 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
     events.safeDispatchEvent('message', { detail: entry })
   }
 
-  const reqresp = reqResp({ network: cfg.network })({
+  const reqresp = reqResp({ ...overrides.reqresp, network: cfg.network })({
     registrar: host,
     dialer: host,
     peers: peerManagerRef,
     logger: logs,
-    metrics: host.metrics
+    metrics: host.metrics,
+    clock: components.clock
   })
   engine = reqresp
 

@@ -512,6 +512,14 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       return
     }
     await sendError(stream, errorCodeFor(err), String(err.message))
+    // A requester still sending (into a frame declared too large, past a bad
+    // header, after its request) is cut off once the answer is out: a reset
+    // makes it stop, and frees the protocol's stream slot now. A graceful
+    // close would leave the stream half open, outside the watchdog, until the
+    // requester chose to close its side.
+    if (!stream.readableEnded && (stream.status === 'open' || stream.status === 'closing')) {
+      stream.abort(new StreamResetError(`${method} request rejected: ${name}`))
+    }
   }
 
   async function handleMethod (method: Method): Promise<void> {

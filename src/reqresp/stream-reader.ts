@@ -58,10 +58,18 @@ class DefaultStreamReader implements StreamReader {
   private readonly init: StreamReaderInit
   private readonly parser: FrameParser
   private ended: boolean
+  /**
+   * Whether the remote ended its side (FIN). A stream can also end without
+   * one: when its connection closes (our hang-up, an eviction, a shutdown, a
+   * dropped transport). `undefined` for a stream type that does not say.
+   */
+  private remoteEnded: boolean | undefined
   private failure: Error | undefined
   private paused = false
   private wake: (() => void) | undefined
   private closed = false
+  /** expectEnd() is waiting: any byte is trailing garbage. */
+  private awaitingEnd = false
   firstByteAt: number | undefined
   bytesRead = 0
 
@@ -73,7 +81,11 @@ class DefaultStreamReader implements StreamReader {
     // added, so a closed stream has only ended once its buffer is empty
     this.ended = stream.readableEnded || (stream.status !== 'open' && stream.readBufferLength === 0)
     this.failure = stream.status === 'reset' || stream.status === 'aborted' ? new StreamResetError(`stream ${stream.status}`) : undefined
+    // libp2p's streams keep the remote's write status; a FIN before we attached is already in it
+    const remoteWrite = (stream as { remoteWriteStatus?: unknown }).remoteWriteStatus
+    this.remoteEnded = typeof remoteWrite === 'string' ? remoteWrite === 'closed' && stream.status === 'open' : undefined
     stream.addEventListener('message', this.onMessage as any)
+    stream.addEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
     stream.addEventListener('end', this.onEnd)
     stream.addEventListener('close', this.onClose)
   }
@@ -87,7 +99,8 @@ class DefaultStreamReader implements StreamReader {
   private readonly onMessage = (evt: { data: Uint8Array | Uint8ArrayList }): void => {
     const data = evt.data
     if (data.byteLength === 0) return
-    if (this.firstByteAt == null) this.firstByteAt = this.init.clock.now()
+    const first = this.firstByteAt == null
+    if (first) this.firstByteAt = this.init.clock.now()
     this.bytesRead += data.byteLength
     const parser = this.parser
     parser.push(data)
@@ -105,7 +118,15 @@ class DefaultStreamReader implements StreamReader {
         // the readable end is closing: nothing more will arrive anyway
       }
     }
-    this.notify()
+    // Wake a waiting reader only when it can act: a frame may be complete, the
+    // first byte may move its deadline (TTFB to response), or any byte is news
+    // to expectEnd. While a large frame arrives chunk by chunk, waking on each
+    // would cost a promise, a timer and a parse attempt per chunk for nothing.
+    if (first || parser.pending === 0 || this.awaitingEnd) this.notify()
+  }
+
+  private readonly onRemoteCloseWrite = (): void => {
+    this.remoteEnded = true
   }
 
   private readonly onEnd = (): void => {
@@ -168,6 +189,11 @@ class DefaultStreamReader implements StreamReader {
         continue
       }
       if (this.ended) {
+        if (this.remoteEnded === false) {
+          // the stream was closed under us, not ended by the remote: whatever
+          // was cut short is nobody's protocol fault (and not a complete message)
+          throw new StreamResetError(`${this.init.label ?? 'stream'}: closed before the remote ended it${this.parser.buffered > 0 ? `, ${this.parser.buffered} bytes into a frame` : ''}`)
+        }
         this.parser.end()
         return undefined
       }
@@ -176,16 +202,21 @@ class DefaultStreamReader implements StreamReader {
   }
 
   async expectEnd (what: string, deadline?: () => Deadline | undefined): Promise<void> {
-    for (;;) {
-      if (this.closed) throw new StreamResetError('reader closed')
-      this.parser.assertEmpty(what)
-      if (this.failure != null) throw this.failure
-      if (this.paused) {
-        this.resume()
-        continue
+    this.awaitingEnd = true
+    try {
+      for (;;) {
+        if (this.closed) throw new StreamResetError('reader closed')
+        this.parser.assertEmpty(what)
+        if (this.failure != null) throw this.failure
+        if (this.paused) {
+          this.resume()
+          continue
+        }
+        if (this.ended) return
+        await this.wait(deadline)
       }
-      if (this.ended) return
-      await this.wait(deadline)
+    } finally {
+      this.awaitingEnd = false
     }
   }
 
@@ -197,6 +228,7 @@ class DefaultStreamReader implements StreamReader {
     if (this.closed) return
     this.closed = true
     this.stream.removeEventListener('message', this.onMessage as any)
+    this.stream.removeEventListener('remoteCloseWrite', this.onRemoteCloseWrite)
     this.stream.removeEventListener('end', this.onEnd)
     this.stream.removeEventListener('close', this.onClose)
     this.parser.clear()

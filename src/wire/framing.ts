@@ -210,7 +210,13 @@ class DefaultFrameParser implements FrameParser {
     const code = buf.get(0)
     const max = this.limits.maxPayload(code)
     if (max == null) throw new InvalidFrameError(`${this.label}: frame code ${frameCodeName(code)} is not allowed here`)
-    const v = readVarint(buf, 1)
+    let v
+    try {
+      v = readVarint(buf, 1)
+    } catch (err) {
+      // name the stream, as every other framing error does
+      throw new VarintTooLongError(`${this.label}: ${(err as Error).message}`)
+    }
     if (v == null) return false
     if (v.value > max) {
       throw new FrameTooLargeError(`${this.label}: ${frameCodeName(code)} frame declares ${v.value} bytes (max ${max})`, v.value, max)
