@@ -19,6 +19,10 @@ it('serves the relay protocols\' state at /relay and /compact-blocks', async () 
     const cb = await (await fetch(`${api.url}/compact-blocks`)).json()
     assert.equal(cb.enabled, false)
     assert.deepEqual(cb.highBandwidthPeers, [])
+    const metrics = await node.metrics()
+    for (const name of ['chainwire_tx_relay_state', 'chainwire_tx_relay_received_total', 'chainwire_compact_blocks_state', 'chainwire_compact_blocks_reconstructions_total', 'chainwire_compact_blocks_bytes_ratio']) {
+      assert.match(metrics, new RegExp(`^# TYPE ${name} `, 'm'), name)
+    }
   } finally {
     await api.stop()
     await node.stop()

@@ -7,6 +7,13 @@ import { afterEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { manualClock } from '../../../src/service/clock.ts'
 import { reqResp } from '../../../src/reqresp/index.ts'
+import { splitChunks } from '../../../src/wire/chunking.ts'
+import { MAX_INV_ITEMS } from '../../../src/wire/constants.ts'
+import { encodeFrame, FrameCode } from '../../../src/wire/framing.ts'
+import { protocolId } from '../../../src/wire/protocol-id.ts'
+import { protobufCodecs } from '../../../src/wire/protobuf.ts'
+import * as pbRelay from '../../../src/wire/pb/gen/relay.js'
+import { readAll, waitFor } from '../../helpers/reqresp.ts'
 import { makePeerId, memoryNetwork, noopLogger, recordingReporter } from '../../helpers/reqresp.ts'
 import { connect, fakeTx, relayNode, settle } from '../helpers.ts'
 import type { FakeTx, RelayNode } from '../helpers.ts'
@@ -287,6 +294,28 @@ describe('tx relay (inv mode)', () => {
     await run(clock, 5000, () => b.relay.stats().invItemsReceived > 0)
     const later = await b.rr.request(a.peerId, 'getdata', { items: [{ type: 'tx', hash: tx.txid }] })
     assert.deepEqual(later.map(i => i.type), ['tx'])
+  })
+
+  it('an inv of more than 50,000 items is fatal at decode and never reaches the relay', async () => {
+    const net = memoryNetwork()
+    const clock = manualClock()
+    const x = await node(net, clock)
+    const attacker = await makePeerId()
+    net.endpoint(attacker)
+    const hash = new Uint8Array(32).fill(1)
+    const payload = pbRelay.Inv.encode({ items: Array.from({ length: MAX_INV_ITEMS + 1 }, () => ({ type: 1, hash })) })
+    const stream = await net.openRaw(attacker, x.peerId, protocolId('testnet', 'inv', 1))
+    try {
+      for (const chunk of splitChunks(payload, 1)) stream.send(encodeFrame(FrameCode.CHUNK, protobufCodecs.Chunk.encode(chunk)))
+      await stream.close()
+      await readAll(stream, 5000)
+    } catch {
+      // the victim may reset the stream once it has judged the request
+    }
+    await waitFor(() => x.peers.reports.length > 0, 5000, 'a report')
+    assert.deepEqual(x.peers.reports.map(r => [r.peer, r.reason, r.verdict]), [[attacker.toString(), 'DecodeError', 'fatal']])
+    assert.equal(x.relay.stats().invItemsReceived, 0)
+    assert.equal(x.relay.stats().tracked, 0)
   })
 
   it('drops a peer\'s state when it disconnects', async () => {
