@@ -47,7 +47,7 @@ export interface CompactNet {
 }
 
 /** Start `n` compact-block nodes on one chain (no connections yet: see {@link link}). */
-export async function compactNet (n: number, opts: { blocks?: number, txsPerBlock?: number, init?: (i: number) => CompactBlocksInit, txKnowledge?: (i: number) => TxKnowledge } = {}): Promise<CompactNet> {
+export async function compactNet (n: number, opts: { blocks?: number, txsPerBlock?: number, init?: (i: number) => CompactBlocksInit, txKnowledge?: (i: number) => TxKnowledge, wallClock?: (i: number) => (() => number) | undefined } = {}): Promise<CompactNet> {
   const net = memoryNetwork()
   const chains: TempChain[] = []
   for (let i = 0; i < n; i++) chains.push(await tempChain())
@@ -69,7 +69,7 @@ export async function compactNet (n: number, opts: { blocks?: number, txsPerBloc
     const rr = reqResp({ network: 'regtest' })({ registrar: ep.registrar, dialer: ep.dialer, peers, logger: noopLogger, clock: manualClock() })
     const events = new TypedEventEmitter<ProtocolHostEvents>()
     // no time-based prefill unless a test asks: tests fill mempools just before mining
-    const cb = compactBlocks({ prefillRecentMs: 0, ...opts.init?.(i) })({ reqresp: rr, peers, chain, events, logger: noopLogger, txKnowledge: opts.txKnowledge?.(i) })
+    const cb = compactBlocks({ prefillRecentMs: 0, ...opts.init?.(i) })({ reqresp: rr, peers, chain, events, logger: noopLogger, txKnowledge: opts.txKnowledge?.(i), wallClock: opts.wallClock?.(i) })
     const node: CompactNode = { peerId, rr, cb, chain, peers, events, fullBlocksServed: 0 }
     // the full-block path belongs to block sync; this stand-in serves it from the chain
     await rr.register('get_blocks_by_hash', {

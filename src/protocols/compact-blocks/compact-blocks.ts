@@ -33,7 +33,7 @@ import { buildCompactBlock, reconstruct } from './compact.ts'
 import {
   COMPACT_BLOCK_VERSION, COMPACT_BLOCKS_COMPONENT, COMPACT_BLOCKS_PROTOCOL, DEFAULT_EXTRA_POOL_BYTES, DEFAULT_EXTRA_POOL_TXS,
   DEFAULT_MAX_PREFILL_BYTES, DEFAULT_PREFILL_RECENT_MS, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_RECENT_TX_TIMES, MAX_BLOCKTXN_DEPTH, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS,
-  MAX_BLOCK_RECORDS, MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS, MAX_PARTIAL_BLOCKS_PER_PEER, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED
+  MAX_ANNOUNCE_TIP_AGE_SEC, MAX_BLOCK_RECORDS, MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS, MAX_PARTIAL_BLOCKS_PER_PEER, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED
 } from './constants.ts'
 import { BlockTxnIndexError, BlockTxnMismatchError, InvalidCompactBlockError, WrongBlockError } from './errors.ts'
 import { createExtraPool } from './extra-pool.ts'
@@ -105,6 +105,8 @@ export interface CompactBlocksComponents {
   fetchBlock?: FullBlockFetcher
   /** @default systemClock */
   clock?: Clock
+  /** ms since the epoch, to judge a tip's age. @default Date.now */
+  wallClock?: () => number
 }
 
 /** One block received by the compact path. */
@@ -253,6 +255,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
   const timeoutMs = init.reconstructionTimeoutMs ?? DEFAULT_RECONSTRUCTION_TIMEOUT_MS
   const { reqresp, peers, chain, events } = components
   const clock = components.clock ?? systemClock
+  const wallClock = components.wallClock ?? Date.now
   const log: Logger = components.logger.forComponent(COMPACT_BLOCKS_COMPONENT)
 
   const extra = createExtraPool(init.extraPoolTxs ?? DEFAULT_EXTRA_POOL_TXS, init.extraPoolBytes ?? DEFAULT_EXTRA_POOL_BYTES)
@@ -454,6 +457,14 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
   const onTip = (evt: ChainEvents['tip']): void => {
     if (!enabled || !running) return
     const hash = evt.detail.hash
+    let time: number
+    try {
+      time = chain.decodeHeader(evt.detail.header).time
+    } catch {
+      return
+    }
+    // an old tip means we are catching up: our peers have these blocks
+    if (wallClock() / 1000 - time > MAX_ANNOUNCE_TIP_AGE_SEC) return
     void (async () => {
       const pushed = new Set(await relayBlock(hash))
       if (!announceWithInv) return

@@ -89,5 +89,12 @@ export const DEFAULT_RECONSTRUCTION_TIMEOUT_MS = 15_000
 /** Records of received blocks kept for `stats().recent` (benchmarks, the API). */
 export const MAX_BLOCK_RECORDS = 256
 
+/**
+ * A new tip older than this is not announced: we are catching up (initial
+ * block download), and our peers have the block. Bitcoin Core's
+ * DEFAULT_MAX_TIP_AGE (24 h), which also marks its initial block download.
+ */
+export const MAX_ANNOUNCE_TIP_AGE_SEC = 24 * 60 * 60
+
 /** Block hashes remembered per peer as known to it (it sent or announced them), so we do not push them back. */
 export const MAX_KNOWN_BLOCKS_PER_PEER = 64

@@ -188,6 +188,25 @@ describe('compact blocks: negotiation and modes', () => {
   })
 })
 
+describe('compact blocks: catching up', () => {
+  it('does not announce a tip more than a day old (initial block download)', async () => {
+    // the sender's wall clock runs two days ahead of its blocks' times, then catches up
+    let skew = 2 * 86_400_000
+    const net = await start(2, { wallClock: (i) => i === 0 ? () => Date.now() + skew : undefined })
+    const [s, r] = net.nodes
+    link(s, r)
+    await askHighBandwidth(r, s)
+    await net.mine(0)
+    await net.mine(0)
+    skew = 0
+    const { hash } = await net.mine(0)
+    // only the recent block went out, and it does not connect: the two old ones were never sent
+    await waitFor(() => r.cb.stats().unconnectable === 1, 5000, 'the recent block to arrive')
+    assert.deepEqual(s.cb.stats().sent, { highBandwidth: 1, lowBandwidth: 0 })
+    assert.equal(tipIs(r, hash), false)
+  })
+})
+
 describe('compact blocks: fallbacks and verdicts', () => {
   it('falls back to the full block on a short-id collision in the compact block', async () => {
     const net = await start(2, { init: (i) => ({ enabled: i !== 0 }) })
