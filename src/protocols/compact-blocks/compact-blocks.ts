@@ -46,6 +46,7 @@ import type { ProtocolHostEvents } from '../../node/chain-protocols.ts'
 import type { PeerManager } from '../../peers/types.ts'
 import type { ReqResp } from '../../reqresp/index.ts'
 import type { Clock } from '../../service/clock.ts'
+import { PEER_SWEEP_INTERVAL_MS } from '../tx-relay/constants.ts'
 import type { BlockInventory, RouteRegistrar } from '../tx-relay/index.ts'
 import type { BlockTxn, CmpctBlock } from '../../wire/messages.ts'
 import type { AbortOptions, ComponentLogger, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
@@ -288,6 +289,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
 
   let running = false
   let stopController = new AbortController()
+  let sweepTimer: unknown
 
   /** A signal aborted after the reconstruction timeout (on our clock) or at stop. */
   function deadline (): { signal: AbortSignal, timer: unknown } {
@@ -353,11 +355,24 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     if (enabled) sendCmpct(s, false)
   }
 
-  const onDisconnect = (evt: CustomEvent<{ peer: PeerId }>): void => {
-    const id = evt.detail.peer.toString()
+  function forget (id: string): void {
     states.delete(id)
     hb.remove(id)
     for (const [h, p] of requested) if (p === id) requested.delete(h)
+  }
+
+  const onDisconnect = (evt: CustomEvent<{ peer: PeerId }>): void => {
+    forget(evt.detail.peer.toString())
+  }
+
+  /** Drop the state of peers no longer connected (a message that raced a disconnect), as tx relay does. */
+  function sweep (): void {
+    sweepTimer = clock.setTimeout(() => {
+      if (!running) return
+      const connected = new Set(peers.list().map(p => p.id))
+      for (const id of [...states.keys()]) if (!connected.has(id)) forget(id)
+      sweep()
+    }, PEER_SWEEP_INTERVAL_MS)
   }
 
   /** `s` gave us a new tip first: make it a high-bandwidth peer. */
@@ -767,6 +782,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       })
       chain.addEventListener('tip', onTip)
       chain.addEventListener('tx:added', onTxAdded)
+      sweep()
       events.addEventListener('peer:connect', onConnect)
       events.addEventListener('peer:disconnect', onDisconnect)
       for (const p of peers.list()) {
@@ -783,6 +799,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       if (!running) return
       running = false
       stopController.abort(new AbortError('compact blocks stopped'))
+      clock.clearTimeout(sweepTimer)
       chain.removeEventListener('tip', onTip)
       chain.removeEventListener('tx:added', onTxAdded)
       events.removeEventListener('peer:connect', onConnect)

@@ -143,6 +143,13 @@ export const DEFAULT_FEEFILTER_MAX_CHANGE_DELAY_MS = 5 * 60 * 1000
  */
 export const FEEFILTER_CHECK_INTERVAL_MS = 30_000
 
+/**
+ * How often per-peer state is compared with the connected peers. State made
+ * for a message that raced a disconnect (or came from a peer the network
+ * guard then refused, which raises no disconnect event) is dropped here.
+ */
+export const PEER_SWEEP_INTERVAL_MS = 30_000
+
 // ---------------------------------------------------------------- gossip mode
 
 /** Transactions being validated from gossip at once; beyond it gossip messages are ignored (not rejected). */

@@ -43,7 +43,7 @@ import {
   DEFAULT_KNOWN_INVENTORY_SIZE, DEFAULT_MAX_ANNOUNCE_QUEUE, DEFAULT_MAX_GOSSIP_VALIDATIONS, DEFAULT_MAX_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_PEER_ANNOUNCEMENTS, DEFAULT_NONPREFERRED_DELAY_MS, DEFAULT_OUTBOUND_TRICKLE_MS, DEFAULT_OVERLOADED_DELAY_MS,
   DEFAULT_RECENT_CONFIRMED_SIZE, DEFAULT_RECENT_REJECTS_SIZE, DEFAULT_RECENTLY_ANNOUNCED_SIZE, FEEFILTER_CHECK_INTERVAL_MS,
-  MAX_GETDATA_BATCH, MAX_GETDATA_STREAMS_PER_PEER, TX_RELAY_COMPONENT, TX_RELAY_PROTOCOL, TX_TOPIC_NAME
+  MAX_GETDATA_BATCH, MAX_GETDATA_STREAMS_PER_PEER, PEER_SWEEP_INTERVAL_MS, TX_RELAY_COMPONENT, TX_RELAY_PROTOCOL, TX_TOPIC_NAME
 } from './constants.ts'
 import { TxRequestTimeoutError, UnsolicitedTxError } from './errors.ts'
 import { createTxRelayMetrics } from './metrics.ts'
@@ -250,6 +250,8 @@ interface PeerState {
   trickleTimer?: TimerHandle
   invInFlight: boolean
   getdataInFlight: number
+  /** Aborted when the peer goes: ends its requests in flight. */
+  gone: AbortController
 }
 
 function toHex (b: Uint8Array): string {
@@ -334,6 +336,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
   let fetchTimerAt = Infinity
   let fetchScheduled = false
   let feeCheckTimer: TimerHandle | undefined
+  let sweepTimer: TimerHandle | undefined
   let gossipValidations = 0
 
   const poisson = (meanMs: number): number => -Math.log1p(-Math.min(random(), 0.999_999_999)) * meanMs
@@ -369,7 +372,8 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
       feeFilter: 0,
       nextFeeFilterAt: 0,
       invInFlight: false,
-      getdataInFlight: 0
+      getdataInFlight: 0,
+      gone: new AbortController()
     }
     states.set(id, s)
     stats.peers = states.size
@@ -386,6 +390,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
     if (s == null) return
     states.delete(id)
     stats.peers = states.size
+    s.gone.abort(new AbortError(`peer ${id} is gone`))
     clock.clearTimeout(s.trickleTimer)
     clock.clearTimeout(s.feeFilterTimer)
     tracker.removePeer(id)
@@ -406,6 +411,16 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
 
   const onDisconnect = (evt: CustomEvent<{ peer: PeerId }>): void => {
     removePeer(evt.detail.peer.toString())
+  }
+
+  /** Drop the state of peers that are no longer connected (see PEER_SWEEP_INTERVAL_MS). */
+  function sweep (): void {
+    sweepTimer = clock.setTimeout(() => {
+      if (!running) return
+      const connected = new Set(peers.list().map(p => p.id))
+      for (const id of [...states.keys()]) if (!connected.has(id)) removePeer(id)
+      sweep()
+    }, PEER_SWEEP_INTERVAL_MS)
   }
 
   // ---------------------------------------------------------------- announcing
@@ -468,7 +483,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
     stats.announced += items.length
     metrics.invSent(items.length)
     s.invInFlight = true
-    reqresp.notify(s.peer, 'inv', { items }, { signal: stopController.signal })
+    reqresp.notify(s.peer, 'inv', { items }, { signal: AbortSignal.any([stopController.signal, s.gone.signal]) })
       .catch((err: any) => { log('inv to %p failed: %s', s.peer, err?.message) })
       .finally(() => { s.invInFlight = false })
   }
@@ -546,7 +561,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
     const timer = clock.setTimeout(() => {
       ctrl.abort(new TxRequestTimeoutError(`getdata of ${reqs.length} transactions from ${s.id}: no complete answer within ${getdataTimeoutMs} ms`))
     }, getdataTimeoutMs)
-    const signal = AbortSignal.any([ctrl.signal, stopController.signal])
+    const signal = AbortSignal.any([ctrl.signal, stopController.signal, s.gone.signal])
     let failure: TxRequestFailure = 'missing'
     try {
       const items: InvItem[] = reqs.map(r => ({ type: 'tx', hash: r.txid }))
@@ -866,6 +881,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
           log('ignoring peer %s: %s', p.id, err?.message)
         }
       }
+      sweep()
       if (mode === 'inv') {
         armInboundTrickle()
         checkFeeFilters()
@@ -889,6 +905,7 @@ function createTxRelay (init: TxRelayInit, components: TxRelayComponents): TxRel
       clock.clearTimeout(inboundTimer)
       clock.clearTimeout(fetchTimer)
       clock.clearTimeout(feeCheckTimer)
+      clock.clearTimeout(sweepTimer)
       fetchTimerAt = Infinity
       for (const s of states.values()) {
         clock.clearTimeout(s.trickleTimer)

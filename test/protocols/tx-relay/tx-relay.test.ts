@@ -318,6 +318,22 @@ describe('tx relay (inv mode)', () => {
     assert.equal(x.relay.stats().tracked, 0)
   })
 
+  it('drops state made for a peer that is not connected on the next sweep', async () => {
+    const net = memoryNetwork()
+    const clock = manualClock()
+    const x = await node(net, clock)
+    // a peer the manager does not list (refused by the network guard, or gone) sends an inv
+    const stranger = await rawPeer(net, neverAnswer)
+    await stranger.rr.notify(x.peerId, 'inv', { items: [{ type: 'tx', hash: fakeTx().txid }] })
+    await settle()
+    assert.notEqual(x.relay.peer(stranger.peerId), undefined)
+    await run(clock, 30_000, () => x.relay.peer(stranger.peerId) == null, 1000)
+    assert.equal(x.relay.peer(stranger.peerId), undefined)
+    assert.equal(x.relay.stats().tracked, 0)
+    // its getdata, which would never be answered, was ended with it
+    await waitFor(() => x.relay.stats().requestFailures.error === 1, 2000, 'the request ended')
+  })
+
   it('drops a peer\'s state when it disconnects', async () => {
     const net = memoryNetwork()
     const clock = manualClock()
