@@ -500,12 +500,12 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     if (records.length > MAX_BLOCK_RECORDS) records.shift()
   }
 
-  /** Checks done inside the cmpctblock handler: their errors carry the peer's verdict. */
-  async function admit (s: PeerState, cmpct: CmpctBlock): Promise<HeaderInfo | undefined> {
-    const info = chain.decodeHeader(cmpct.header)
+  /**
+   * Checks done inside the cmpctblock handler, whose errors carry the
+   * peer's verdict. The caller has reserved the block's reconstruction slot.
+   */
+  async function admit (s: PeerState, cmpct: CmpctBlock, info: HeaderInfo): Promise<HeaderInfo | undefined> {
     const hex = toHex(info.hash)
-    knows(s, hex)
-    if (partials.has(hex)) return undefined
     if ((await chain.getHeaderInfo(info.hash))?.hasBlock === true) return undefined
     const parent = await chain.getHeaderInfo(info.prevHash)
     if (parent == null) {
@@ -517,17 +517,12 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     // an invalid header is the relayer's fault (BIP152): validateHeaders throws with its verdict
     const [checked] = await chain.validateHeaders([cmpct.header], parent)
     if (cmpct.shortIds.length + cmpct.prefilled.length === 0) throw new InvalidCompactBlockError(`compact block ${hex} has no transactions`)
-    if (partials.size >= MAX_PARTIAL_BLOCKS || s.partials >= MAX_PARTIAL_BLOCKS_PER_PEER) {
-      log('compact block %s from %p: too many reconstructions in progress', hex, s.peer)
-      return undefined
-    }
     return checked
   }
 
+  /** Rebuild and submit the block; `hex`'s reconstruction slot is reserved and freed here. */
   async function rebuild (s: PeerState, cmpct: CmpctBlock, info: HeaderInfo, compactBytes: number, highBandwidth: boolean, arrived: number): Promise<void> {
     const hex = toHex(info.hash)
-    partials.set(hex, s.id)
-    s.partials++
     const { signal, timer } = deadline()
     let fillBytes = 0
     try {
@@ -679,12 +674,29 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     stats.received++
     const s = stateOf(peer)
     // a malformed header throws its fatal verdict here
-    const hex = toHex(chain.decodeHeader(cmpct.header).hash)
+    const decoded = chain.decodeHeader(cmpct.header)
+    const hex = toHex(decoded.hash)
+    knows(s, hex)
     const wasRequested = requested.get(hex) === s.id
     if (wasRequested) requested.delete(hex)
-    const info = await admit(s, cmpct)
-    if (info == null) return
-    void rebuild(s, cmpct, info, sizeBytes, !wasRequested, arrived)
+    // one reconstruction per block, bounded in total and per peer; reserved before any await
+    if (partials.has(hex)) return
+    if (partials.size >= MAX_PARTIAL_BLOCKS || s.partials >= MAX_PARTIAL_BLOCKS_PER_PEER) {
+      log('compact block %s from %p: too many reconstructions in progress', hex, s.peer)
+      return
+    }
+    partials.set(hex, s.id)
+    s.partials++
+    let info: HeaderInfo | undefined
+    try {
+      info = await admit(s, cmpct, decoded)
+    } finally {
+      if (info == null) {
+        partials.delete(hex)
+        s.partials--
+      }
+    }
+    if (info != null) void rebuild(s, cmpct, info, sizeBytes, !wasRequested, arrived)
   }
 
   function onAnnounced (peer: PeerId, hash: Hash): void {
