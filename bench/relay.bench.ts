@@ -49,6 +49,8 @@ interface ModeResult {
   txs: number
   seconds: number
   bytesPerTxPerNode: number
+  /** Mean serialised transaction size. */
+  txBytes: number
   bodiesPerTxPerNode: number
   latencyMs: { p50: number, p95: number, p99: number, max: number }
   protocols: Record<string, number>
@@ -85,8 +87,10 @@ async function runMode (mode: TxRelayMode): Promise<ModeResult> {
     })
     const started = performance.now()
     const hexes: string[] = []
+    let txBytes = 0
     for (let i = 0; i < TXS; i++) {
       const t = net.makeTx()
+      txBytes += t.tx.byteLength
       const at = Math.floor(Math.random() * NODES)
       hexes.push(t.hex)
       const r = await net.nodes[at].chain?.mempool.add(t.tx)
@@ -127,6 +131,7 @@ async function runMode (mode: TxRelayMode): Promise<ModeResult> {
       txs: TXS,
       seconds: Number(seconds.toFixed(2)),
       bytesPerTxPerNode: Math.round(total / (TXS * NODES)),
+      txBytes: Math.round(txBytes / TXS),
       bodiesPerTxPerNode: Number((bodies / (TXS * (NODES - 1))).toFixed(3)),
       latencyMs: {
         p50: Math.round(percentile(latencies, 0.5)),
@@ -165,6 +170,7 @@ star), ${TXS} transactions injected at random nodes at ${RATE}/s. Inv mode uses 
 | | inv | gossip |
 |---|---:|---:|
 | bytes per transaction per node (relay streams) | ${inv.bytesPerTxPerNode} | ${gossip.bytesPerTxPerNode} |
+| … in transaction sizes (mean size ${inv.txBytes} B) | ${(inv.bytesPerTxPerNode / inv.txBytes).toFixed(1)} × | ${(gossip.bytesPerTxPerNode / gossip.txBytes).toFixed(1)} × |
 | transaction bodies received per transaction per node | ${inv.bodiesPerTxPerNode} | ${gossip.bodiesPerTxPerNode} (validated; gossipsub drops further duplicates before validation) |
 | latency p50 (ms) | ${inv.latencyMs.p50} | ${gossip.latencyMs.p50} |
 | latency p95 (ms) | ${inv.latencyMs.p95} | ${gossip.latencyMs.p95} |
