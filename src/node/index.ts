@@ -28,7 +28,7 @@ import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
 import { discovery as createDiscovery } from './discovery.ts'
 import { chainProtocols } from './chain-protocols.ts'
-import type { ChainProtocol } from './chain-protocols.ts'
+import type { ChainProtocol, ChainProtocolInits } from './chain-protocols.ts'
 import { connectionGater, goodbyeCode, goodbyeReason, peerGuard, peerManager } from '../peers/index.ts'
 import { reqResp } from '../reqresp/index.ts'
 import type { ReqResp } from '../reqresp/index.ts'
@@ -99,6 +99,8 @@ export interface NodeComponents {
   logs?: Logs
   /** The chain to serve. Without one, `config.chain` decides (the devchain, or none). */
   chain?: ChainAdapter
+  /** Tunables of the chain protocols (status, sync), for tests and benchmarks. */
+  protocols?: ChainProtocolInits
 }
 
 /** Options of async node calls. */
@@ -299,7 +301,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
 
   const protocols: ChainProtocol[] = chain == null
     ? []
-    : chainProtocols({ config: cfg, peerId: identity.peerId, libp2p: host, reqresp, peers: peerManagerRef, chain, logs, registry, events })
+    : chainProtocols({ config: cfg, peerId: identity.peerId, libp2p: host, reqresp, peers: peerManagerRef, chain, logs, registry, events }, structuredClone(components.protocols ?? {}))
 
   const direct = createDirect()({
     reqresp,
