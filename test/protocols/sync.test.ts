@@ -1,0 +1,161 @@
+/**
+ * Initial block download between real nodes on loopback: a fresh node syncs
+ * a 5,000-block regtest chain from several peers, and still does when one of
+ * them serves invalid blocks or stalls mid-range. An honest peer is always
+ * among them.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildChain, createDevchain } from '../../src/devchain/index.ts'
+import { hexOf, chainOf, seedChain, startChainNode, syncOf, waitForTip } from './helpers.ts'
+import { waitFor } from '../helpers/wait.ts'
+import type { ChainDir } from './helpers.ts'
+import type { ChainwireNode } from '../../src/node/index.ts'
+import type { BuiltChain } from '../../src/devchain/index.ts'
+
+const EMPTY_BLOCKS = 4_900
+const TX_BLOCKS = 100
+const HEIGHT = EMPTY_BLOCKS + TX_BLOCKS
+
+describe('block sync', () => {
+  let root: string
+  let chainDir: ChainDir
+  let built: BuiltChain
+  const nodes: ChainwireNode[] = []
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'cw-sync-'))
+    const dir = join(root, 'built')
+    const chain = await createDevchain({ dataDir: dir, network: 'regtest' })
+    await buildChain(chain, EMPTY_BLOCKS)
+    // a UTXO set worth comparing: the builder's coins split by transactions
+    built = await buildChain(chain, TX_BLOCKS, { txsPerBlock: 5 })
+    await chain.close()
+    chainDir = { dir, built, cleanup: async () => {} }
+  })
+
+  after(async () => {
+    await Promise.all(nodes.map(async n => { await n.stop() }))
+    await rm(root, { recursive: true, force: true })
+  })
+
+  async function server (name: string): Promise<ChainwireNode> {
+    const dir = join(root, name)
+    await seedChain(dir, chainDir)
+    const node = await startChainNode(dir, {}, {}, name)
+    nodes.push(node)
+    assert.equal(chainOf(node).tip().height, HEIGHT)
+    return node
+  }
+
+  async function fresh (name: string, peers: ChainwireNode[]): Promise<ChainwireNode> {
+    const node = await startChainNode(join(root, name), {}, {}, name)
+    nodes.push(node)
+    await Promise.all(peers.map(async p => await node.dial(p.status().addrs[0])))
+    return node
+  }
+
+  it('a fresh node syncs 5,000 blocks from 3 peers and ends with the same tip and UTXO set', async () => {
+    const servers = await Promise.all(['s1', 's2', 's3'].map(server))
+    const node = await fresh('f1', servers)
+    const states: string[] = []
+    syncOf(node).addEventListener('state', (evt) => { states.push(evt.detail.to) })
+    await waitForTip(node, hexOf(built.tip.hash), 45_000)
+
+    const chain = chainOf(node)
+    const reference = chainOf(servers[0])
+    assert.equal(chain.tip().height, HEIGHT)
+    assert.equal(chain.tip().work, reference.tip().work)
+    // every coin of the chain pays the builder (coinbases and its transactions), so its
+    // unspent outputs are the whole UTXO set; the audit replays our store against it
+    const coins = async (c: typeof chain): Promise<string[]> => (await c.listUnspent(built.key.pkh)).map(u => `${hexOf(u.txid)}:${u.vout}:${u.amount}:${u.height}:${u.coinbase}`).sort()
+    const [a, b, audit] = await Promise.all([coins(chain), coins(reference), chain.audit()])
+    assert.ok(a.length > HEIGHT, 'the builder owns coinbases and coins split by transactions')
+    assert.deepEqual(a, b)
+    assert.deepEqual(audit.errors, [])
+    assert.equal(audit.ok, true)
+    assert.equal(audit.utxos, a.length)
+
+    await waitFor(() => syncOf(node).state().state === 'synced', 'synced state', 5_000)
+    const st = syncOf(node).state()
+    assert.ok(states.includes('blocks'), `went through the blocks state (${states.join(' → ')})`)
+    assert.deepEqual(st.penalties, {})
+    assert.equal(st.stalls, 0)
+    assert.equal(st.blocks.height, HEIGHT)
+    assert.equal(st.peers.ready, 3)
+    // the download was spread: more than one peer served blocks, and they add up
+    const served = st.peerList.filter(p => p.blocks > 0)
+    assert.ok(served.length >= 2, `blocks from ${served.length} peer(s)`)
+    assert.equal(st.peerList.reduce((n, p) => n + p.blocks, 0) >= HEIGHT, true)
+    assert.equal(st.inFlight.bufferedBlocks, 0)
+    assert.equal(st.inFlight.targetHeaders, 0)
+    const metrics = await node.metrics()
+    assert.match(metrics, new RegExp(`chainwire_sync_blocks_total ${HEIGHT}\\b`))
+    assert.match(metrics, /chainwire_sync_state\{state="synced"\} 1/)
+    assert.match(metrics, /chainwire_status_ready_peers 3/)
+  })
+
+  it('a peer serving invalid blocks is banned, and sync completes from the others', async () => {
+    const honest = await Promise.all(['s4', 's5'].map(server))
+    const attacker = await server('bad')
+    let served = 0
+    // the same chain and headers, but every block's last byte flipped (its merkle root no longer matches)
+    await attacker.reqresp.register('get_blocks_by_range', {
+      async call (req) {
+        served++
+        const blocks = await chainOf(attacker).getBlocksByRange(req.body.startHeight, req.body.count)
+        return blocks.map(b => {
+          const bad = new Uint8Array(b)
+          bad[bad.length - 1] ^= 0xff
+          return { block: bad }
+        })
+      }
+    })
+    const node = await fresh('f2', [...honest, attacker])
+    await waitForTip(node, hexOf(built.tip.hash), 45_000)
+    assert.ok(served > 0, 'the attacker was asked for blocks')
+    await waitFor(() => node.peerManager.isBanned(attacker.peerId), 'the attacker is banned', 5_000)
+    const st = syncOf(node).state()
+    assert.ok((st.penalties.InvalidBlockError ?? 0) >= 1, JSON.stringify(st.penalties))
+    assert.ok(st.reassignments >= 1)
+    assert.equal(node.peerManager.isBanned(honest[0].peerId), false)
+    assert.equal(node.peerManager.isBanned(honest[1].peerId), false)
+    const audit = await chainOf(node).audit()
+    assert.deepEqual(audit.errors, [])
+    assert.equal(audit.height, HEIGHT)
+  })
+
+  it('a peer that stalls mid-range loses the range to another peer, and sync completes', async () => {
+    const honest = await server('s6')
+    const staller = await server('slow')
+    let stalled = 0
+    // serves the first three blocks of every range, then nothing until the requester gives up
+    await staller.reqresp.register('get_blocks_by_range', {
+      call (req) {
+        const chain = chainOf(staller)
+        return Promise.resolve((async function * () {
+          const blocks = await chain.getBlocksByRange(req.body.startHeight, Math.min(3, req.body.count))
+          for (const block of blocks) yield { block }
+          stalled++
+          await new Promise<void>(resolve => { req.signal.addEventListener('abort', () => { resolve() }, { once: true }) })
+        })())
+      }
+    })
+    const node = await fresh('f3', [honest, staller])
+    await waitForTip(node, hexOf(built.tip.hash), 45_000)
+    assert.ok(stalled > 0, 'the staller was asked for blocks')
+    const st = syncOf(node).state()
+    assert.ok(st.stalls >= 1, `stalls: ${st.stalls}`)
+    assert.ok(st.reassignments >= 1, `reassignments: ${st.reassignments}`)
+    assert.ok((st.penalties.SyncStallError ?? 0) >= 1, JSON.stringify(st.penalties))
+    const slow = st.peerList.find(p => p.id === staller.peerId.toString())
+    assert.ok(slow != null && slow.stallTimeoutMs > 2_000, `the staller's stall timeout grew (${slow?.stallTimeoutMs})`)
+    // a stall is a graded fault, not a ban
+    assert.equal(node.peerManager.isBanned(staller.peerId), false)
+    const audit = await chainOf(node).audit()
+    assert.deepEqual(audit.errors, [])
+  })
+})
