@@ -102,9 +102,6 @@ export const STALL_TIMEOUT_DECAY = 0.85
 /** Stalls within this time count as repeated: the first is a `high` fault, repeats are `mid`. */
 export const STALL_MEMORY_MS = 10 * 60_000
 
-/** How often the window-stall check runs while blocks are downloading. */
-export const STALL_CHECK_INTERVAL_MS = 250
-
 /** A peer that answered RATE_LIMITED (our own quota estimate was off) gets no request for this long. */
 export const RATE_LIMITED_BACKOFF_MS = 1_000
 
@@ -163,3 +160,6 @@ export const PROGRESS_INTERVAL_MS = 250
 
 /** Rates (blocks/s, headers/s, bytes/s) are averaged over this sliding window. */
 export const RATE_WINDOW_MS = 5_000
+
+/** How often the CLI logs sync progress when stdout is not a terminal (a terminal gets a live bar). */
+export const PROGRESS_LOG_INTERVAL_MS = 10_000
