@@ -51,7 +51,7 @@ describe('sync progress', () => {
     assert.equal(out.text.split('\n').length, 1, 'no new lines while syncing')
     assert.equal(out.text.split('\r\x1b[2K').length - 1, 3)
     src.safeDispatchEvent('progress', { detail: progress('synced', 5000) })
-    assert.match(out.text, /\r\x1b\[2Ksynced at height 5000 \(abababababababab…\), 3 peers\n$/)
+    assert.ok(out.text.endsWith('\r\x1b[2Ksynced at height 5000 (abababababababab…), 3 peers\n'), JSON.stringify(out.text.slice(-80)))
     stop()
   })
 
