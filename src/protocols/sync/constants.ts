@@ -18,6 +18,14 @@ export const BLOCKS_TOPIC = 'blocks'
 export const HEADERS_PER_REQUEST = MAX_HEADERS_PER_MESSAGE
 
 /**
+ * get_headers requests in flight to one peer: the next batch is asked for
+ * (from the last header of a full answer) while the previous one is
+ * validated, so the round trip hides behind validation. The protocol table
+ * allows 2 get_headers streams per connection.
+ */
+export const MAX_HEADER_REQUESTS_PER_PEER = 2
+
+/**
  * Validated headers kept in memory beyond the last block we submitted. The
  * chain adapter stores no header without its block, so headers are fetched in
  * batches ahead of the download window and never further: 8 full headers

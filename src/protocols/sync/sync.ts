@@ -42,7 +42,7 @@ import { topicId } from '../../wire/protocol-id.ts'
 import {
   ANNOUNCE_HEADERS, BLOCKS_TOPIC, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
   IGNORED_BLOCK_RETRY_MS, INITIAL_RANGE_BLOCKS, MAX_BUFFERED_BYTES, MAX_HEADERS_AHEAD, MAX_LOW_WORK_HEADERS, MAX_ORIGINS,
-  MAX_RANGE_BLOCKS, MAX_RANGES_PER_PEER, MAX_TIP_FETCHES, MAX_UNCONNECTING_ANNOUNCEMENTS, OUTBOUND_QUOTA_FRACTION,
+  MAX_HEADER_REQUESTS_PER_PEER, MAX_RANGE_BLOCKS, MAX_RANGES_PER_PEER, MAX_TIP_FETCHES, MAX_UNCONNECTING_ANNOUNCEMENTS, OUTBOUND_QUOTA_FRACTION,
   PROGRESS_INTERVAL_MS, PROPAGATION_WINDOW, RANGE_TARGET_BYTES, RATE_LIMITED_BACKOFF_MS, RATE_WINDOW_MS, STALL_MEMORY_MS,
   STALL_TIMEOUT_DECAY, STALL_TIMEOUT_MAX_MS, STALL_TIMEOUT_MIN_MS, SYNCED_SLACK_BLOCKS, SYNC_COMPONENT, TIP_FETCH_DEPTH,
   TIP_FETCH_TIMEOUT_MS
@@ -244,7 +244,12 @@ interface PeerSync {
   /** Highest target height known to be on the peer's chain; -1: none. */
   known: number
   branch?: Branch
-  headersBusy: boolean
+  /** get_headers requests in flight (a second one only pipelined behind a full answer). */
+  headerRequests: number
+  /** The last header of a full answer still being merged: the next request may start from it. */
+  pipeline?: { hash: Uint8Array }
+  /** Merges of this peer's answers, in order. */
+  merging: Promise<void>
   /** An announcement did not connect: ask for headers even without a better claim. */
   wantHeaders: boolean
   /** Its last headers answer was short: it has nothing beyond what it sent (until its claim grows). */
@@ -277,6 +282,8 @@ interface RangeRequest {
 
 interface MergeOptions {
   solicited: boolean
+  /** The hash (hex) a pipelined request started from, before the answer it builds on was merged. */
+  speculative?: string
   /** Hex hashes of the locator sent (solicited only). */
   locator?: Set<string>
   /** The answer was full: the peer has more. */
@@ -353,6 +360,19 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   let headerPeer: string | undefined
   let lastAnnouncedHex = ''
   let pendingTip: TipEvent | undefined
+  /** The chain's own locator, refreshed on every new tip (locators are built without awaiting). */
+  let chainLocator: Uint8Array[] = []
+  let locatorStale = false
+
+  function refreshLocator (): void {
+    if (locatorStale) return
+    locatorStale = true
+    setImmediate(() => {
+      locatorStale = false
+      if (!running) return
+      chain.getLocator().then((l) => { chainLocator = l }, (err) => { log.error('reading the chain locator failed - %e', err) })
+    })
+  }
   let announceQueued = false
   const totals = { blocks: 0, bytes: 0, headers: 0 }
   const samples: Array<{ at: number, blocks: number, bytes: number, headers: number }> = []
@@ -378,7 +398,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   function peersInUse (): number {
     let n = 0
-    for (const ps of peers.values()) if (ps.ranges.size > 0 || ps.headersBusy || ps.tipFetches > 0) n++
+    for (const ps of peers.values()) if (ps.ranges.size > 0 || ps.headerRequests > 0 || ps.tipFetches > 0) n++
     return n
   }
 
@@ -516,7 +536,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   // ------------------------------------------------------------ target changes
 
   /** Make `fork` (a target entry, the base, or a stored block) the point the target continues from. */
-  async function cutAt (fork: Base | Entry, why: string): Promise<void> {
+  function cutAt (fork: Base | Entry, why: string): void {
     const inTarget = 'state' in fork ? target.get(fork.hex) === fork : fork.hex === target.base.hex
     let removed: Entry[]
     if (inTarget) {
@@ -537,8 +557,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   // ------------------------------------------------------------ headers
 
-  /** Locator for `ps`: its branch tip first if it has one, then the target, then our chain. */
-  async function locatorFor (ps: PeerSync): Promise<Uint8Array[]> {
+  /** Locator for `ps`: a pipelined start, or its branch tip, first; then the target; then our chain. */
+  function locatorFor (ps: PeerSync, start?: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = []
     const seen = new Set<string>()
     const add = (h: Uint8Array): void => {
@@ -547,9 +567,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       seen.add(x)
       out.push(h)
     }
+    if (start != null) add(start)
     if (ps.branch != null) add(ps.branch.tip.hash)
     for (const h of target.locator(MAX_LOCATOR_HASHES)) add(h)
-    for (const h of await chain.getLocator()) add(h)
+    for (const h of chainLocator) add(h)
     return out
   }
 
@@ -567,7 +588,12 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   }
 
   function wantsHeaders (ps: PeerSync, leader: PeerSync | undefined): boolean {
-    if (ps.headersBusy || ps.excluded || clock.now() < ps.backoffUntil) return false
+    if (ps.excluded || clock.now() < ps.backoffUntil) return false
+    if (ps.headerRequests > 0) {
+      // a second request, pipelined behind a full answer of the leader that is still being validated
+      return ps.headerRequests < MAX_HEADER_REQUESTS_PER_PEER && ps === leader && ps.pipeline != null &&
+        target.length + MAX_HEADER_REQUESTS_PER_PEER * HEADERS_PER_REQUEST <= maxAhead
+    }
     if (ps.wantHeaders) return true
     if (ps.exhausted) return false
     if (ps === leader) return target.length < maxAhead
@@ -579,11 +605,13 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   }
 
   async function requestHeaders (ps: PeerSync): Promise<void> {
-    ps.headersBusy = true
+    ps.headerRequests++
     const claim = ps.claimedWork
+    const speculative = ps.pipeline
+    ps.pipeline = undefined
     try {
-      const locator = await locatorFor(ps)
-      if (!running || ps.excluded) return
+      // built without awaiting, so a pipelined request leaves before the previous answer is validated
+      const locator = locatorFor(ps, speculative?.hash)
       const lim = outbound.take(ps.id, 'get_headers', HEADERS_PER_REQUEST, 0)
       if (!lim.ok) {
         wake(clock.now() + Math.min(lim.retryAfterMs, 10_000))
@@ -599,14 +627,35 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       }
       if (!running || ps.excluded) return
       if (ps.wantHeaders) ps.wantHeaders = false
-      try {
-        if (headers.length > HEADERS_PER_REQUEST) throw new TooManyHeadersError(`headers answer has ${headers.length} entries (max ${HEADERS_PER_REQUEST})`)
-        await merge(ps, headers, { solicited: true, locator: new Set(locator.map(toHex)), full: headers.length === HEADERS_PER_REQUEST, claim })
-      } catch (err: any) {
-        headerFault(ps, err)
+      const full = headers.length === HEADERS_PER_REQUEST
+      if (full) {
+        // ask for the next batch while this one is validated
+        try {
+          ps.pipeline = { hash: chain.decodeHeader(headers[headers.length - 1]).hash }
+          schedule()
+        } catch {
+          // an undecodable header: the merge below reports it
+        }
       }
+      // answers of one peer are merged in the order they were asked for
+      const previous = ps.merging
+      const run = (async () => {
+        await previous
+        // validation runs synchronously: let the pipelined request reach the socket first
+        if (full) await new Promise<void>(resolve => { setImmediate(resolve) })
+        if (!running || ps.excluded) return
+        try {
+          if (headers.length > HEADERS_PER_REQUEST) throw new TooManyHeadersError(`headers answer has ${headers.length} entries (max ${HEADERS_PER_REQUEST})`)
+          await merge(ps, headers, { solicited: true, locator: new Set(locator.map(toHex)), full, claim, speculative: speculative != null ? toHex(speculative.hash) : undefined })
+        } catch (err: any) {
+          ps.pipeline = undefined
+          headerFault(ps, err)
+        }
+      })()
+      ps.merging = run
+      await run
     } finally {
-      ps.headersBusy = false
+      ps.headerRequests--
       schedule()
     }
   }
@@ -638,20 +687,33 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   }
 
   /** What we know about a header's parent. */
-  async function findParent (ps: PeerSync, prevHex: string, prevHash: Uint8Array): Promise<{ kind: 'target', entry: Entry } | { kind: 'base' } | { kind: 'branch', branch: Branch } | { kind: 'stored', base: Base } | undefined> {
+  type Parent = { kind: 'target', entry: Entry } | { kind: 'base', base: Base } | { kind: 'branch', branch: Branch } | { kind: 'stored', base: Base }
+
+  async function findParent (ps: PeerSync, prevHex: string, prevHash: Uint8Array): Promise<Parent | undefined> {
     const e = target.get(prevHex)
     if (e != null) return { kind: 'target', entry: e }
-    if (prevHex === target.base.hex) return { kind: 'base' }
+    if (prevHex === target.base.hex) return { kind: 'base', base: target.base }
     if (ps.branch != null && ps.branch.tip.hex === prevHex) return { kind: 'branch', branch: ps.branch }
     const s = await chain.getHeaderInfo(prevHash)
     if (s != null && s.hasBlock) return { kind: 'stored', base: baseOf(s, s.totalWork) }
     return undefined
   }
 
+  /** Whether a parent found before an await is still what it was. */
+  function stillThere (ps: PeerSync, p: Parent): boolean {
+    switch (p.kind) {
+      case 'target': return target.get(p.entry.hex) === p.entry
+      case 'base': return target.base === p.base
+      case 'branch': return ps.branch === p.branch
+      case 'stored': return true
+    }
+  }
+
   /**
    * Take headers a peer sent (an answer or an announcement) into account.
    * Throws typed errors for the peer's faults. Returns where its last header
-   * landed.
+   * landed. Everything after the last await runs at once, so merges of
+   * several peers never see each other half done.
    */
   async function merge (ps: PeerSync, headers: Uint8Array[], o: MergeOptions): Promise<Placement> {
     if (headers.length === 0) {
@@ -663,6 +725,11 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const parent = await findParent(ps, prevHex, first.prevHash)
     if (!running || ps.excluded) return { kind: 'none' }
     if (parent == null) {
+      // a pipelined answer that builds on a batch we did not keep: nobody's fault, ask again
+      if (o.speculative === prevHex) {
+        ps.wantHeaders = true
+        return { kind: 'none' }
+      }
       if (o.solicited) {
         throw new UnconnectedHeadersError(`headers answer starts with ${toHex(first.hash)}, whose parent ${prevHex} is none of the ${o.locator?.size ?? 0} locator hashes`)
       }
@@ -678,75 +745,99 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
     ps.unconnecting = 0
 
-    // 1. what the target already has on this branch
+    // 1. skip what the target already has (byte-equal headers at the next heights: no hashing)
     let i = 0
-    let at: Entry | undefined = parent.kind === 'target' ? parent.entry : undefined
-    if (parent.kind === 'target' || parent.kind === 'base') {
-      let h = parent.kind === 'target' ? parent.entry.height : target.base.height
+    let matched: Entry | undefined = parent.kind === 'target' ? parent.entry : undefined
+    const matchedFirst = parent.kind === 'target' ? parent.entry.height + 1 : parent.kind === 'base' ? parent.base.height + 1 : -1
+    if (matchedFirst >= 0) {
       for (; i < headers.length; i++) {
-        const e = target.at(h + 1)
+        const e = target.at(matchedFirst + i)
         if (e == null || !bytesEqual(e.bytes, headers[i])) break
-        if (!o.solicited) (e.announcers ??= new Set()).add(ps.id)
-        at = e
-        h++
+        matched = e
       }
-      if (at != null) setKnown(ps, at.height)
-      else setKnown(ps, target.base.height)
     }
-    if (i === headers.length) {
+
+    // 2. validate the rest against its parent: the last matched header, the base, the peer's branch tip or a stored block
+    let infos: HeaderInfo[] = []
+    if (i < headers.length) {
+      const parentInfo: HeaderInfo = matched ?? (parent.kind === 'branch' ? parent.branch.tip : (parent as { base: Base }).base.info)
+      infos = await chain.validateHeaders(i === 0 ? headers : headers.slice(i), parentInfo)
+      if (!running || ps.excluded) return { kind: 'none' }
+    }
+
+    // 3. skip blocks we already store (our chain, or a side branch we know)
+    let fork: Base | undefined = parent.kind === 'stored' ? parent.base : undefined
+    let k = 0
+    if (parent.kind === 'stored') {
+      for (; k < infos.length; k++) {
+        const st = await chain.getHeaderInfo(infos[k].hash)
+        if (st == null || !st.hasBlock) break
+        fork = baseOf(st, st.totalWork)
+      }
+      if (!running || ps.excluded) return { kind: 'none' }
+    }
+
+    // from here on nothing awaits: the target cannot change under us
+    if (!stillThere(ps, parent) || (matched != null && target.get(matched.hex) !== matched)) {
+      ps.wantHeaders = true
+      return { kind: 'none' }
+    }
+    // headers another peer added to the target while we validated
+    const hexes = infos.map(x => toHex(x.hash))
+    let at = matched
+    while (k < infos.length) {
+      const e = target.get(hexes[k])
+      if (e == null) break
+      at = e
+      fork = undefined
+      k++
+    }
+    if (at != null) {
+      setKnown(ps, at.height)
+      if (!o.solicited) {
+        // an announcer has every block up to what it announced
+        for (let x = Math.max(target.base.height + 1, at.height - headers.length + 1); x <= at.height; x++) {
+          const e = target.at(x)
+          if (e != null) (e.announcers ??= new Set()).add(ps.id)
+        }
+      }
+    } else if (parent.kind === 'base') {
+      setKnown(ps, target.base.height)
+    }
+    if (k >= infos.length) {
       if (ps.branch != null && at != null) ps.branch = undefined
       if (o.solicited && o.full !== true) exhausted(ps, o, false)
       return { kind: 'target', entry: at }
     }
 
-    // 2. validate the rest against its parent: the last matched entry, the base, the peer's branch tip or a stored block
-    let parentInfo: HeaderInfo
     let forkPoint: Base | Entry
     let parentWork: bigint
-    if (at != null) {
-      parentInfo = at
+    let parentHex: string
+    if (fork == null && at != null) {
       forkPoint = at
       parentWork = at.totalWork
-    } else if (parent.kind === 'base') {
-      parentInfo = target.base.info
-      forkPoint = target.base
-      parentWork = target.base.totalWork
+      parentHex = at.hex
+    } else if (fork != null) {
+      forkPoint = fork
+      parentWork = fork.totalWork
+      parentHex = fork.hex
     } else if (parent.kind === 'branch') {
-      parentInfo = parent.branch.tip
       forkPoint = parent.branch.fork
       parentWork = parent.branch.tip.totalWork
-    } else if (parent.kind === 'stored') {
-      parentInfo = parent.base.info
+      parentHex = parent.branch.tip.hex
+    } else if (parent.kind === 'base') {
       forkPoint = parent.base
       parentWork = parent.base.totalWork
+      parentHex = parent.base.hex
     } else {
       throw new Error('unreachable: a target parent always matches')
     }
-    const rest = i === 0 ? headers : headers.slice(i)
-    const infos = await chain.validateHeaders(rest, parentInfo)
-    if (!running || ps.excluded) return { kind: 'none' }
-
-    // 3. skip blocks we already store (our chain, or a side branch we know)
-    let k = 0
-    let parentHex = parent.kind === 'branch' ? parent.branch.tip.hex : (at?.hex ?? (parent.kind === 'stored' ? parent.base.hex : target.base.hex))
-    if (parent.kind === 'stored') {
-      for (; k < infos.length; k++) {
-        const s = await chain.getHeaderInfo(infos[k].hash)
-        if (s == null || !s.hasBlock) break
-        forkPoint = baseOf(s, s.totalWork)
-        parentWork = s.totalWork
-        parentHex = forkPoint.hex
-      }
-    }
     let work = parentWork
-    const fresh: Array<HeaderInfo & { hex: string, totalWork: bigint }> = []
+    const fresh: Entry[] = []
     for (let j = k; j < infos.length; j++) {
-      work += infos[j].work
-      fresh.push({ ...infos[j], hex: toHex(infos[j].hash), totalWork: work })
-    }
-    if (fresh.length === 0) {
-      if (o.solicited && o.full !== true) exhausted(ps, o, false)
-      return { kind: 'none' }
+      const x = infos[j]
+      work += x.work
+      fresh.push({ hash: x.hash, prevHash: x.prevHash, height: x.height, work: x.work, time: x.time, bytes: x.bytes, hex: hexes[j], totalWork: work, state: 'pending' })
     }
     const endWork = work
     const tipWork = chain.tip().work
@@ -759,19 +850,19 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       cut = added < fresh.length
       placement = { kind: 'target', entry: target.at(target.endHeight) }
     } else {
-      const count = (parent.kind === 'branch' ? parent.branch.count : 0) + fresh.length
+      const count = (parent.kind === 'branch' && fork == null && at == null ? parent.branch.count : 0) + fresh.length
       if (endWork > target.endWork && endWork > tipWork) {
         log('%p has a branch from height %d with more work: following it', ps.peer, forkPoint.height)
         headerPeer = ps.id
-        if (parent.kind === 'branch') {
+        if (parent.kind === 'branch' && parentHex === parent.branch.tip.hex) {
           // the start of the branch was not kept: cut at the fork and fetch it again from the peer
-          await cutAt(forkPoint, 'better branch')
+          cutAt(forkPoint, 'better branch')
           ps.branch = undefined
           ps.wantHeaders = true
           cut = true
           placement = { kind: 'none' }
         } else {
-          await cutAt(forkPoint, 'better branch')
+          cutAt(forkPoint, 'better branch')
           const added = append(ps, fresh, o.solicited)
           cut = added < fresh.length
           placement = { kind: 'target', entry: target.at(target.endHeight) }
@@ -780,8 +871,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
         if (endWork <= tipWork && count >= MAX_LOW_WORK_HEADERS) {
           throw new LowWorkHeadersError(`${count} headers on a branch from height ${forkPoint.height} without more work than our best block (max ${MAX_LOW_WORK_HEADERS})`)
         }
-        const fork = 'state' in forkPoint ? baseOf(forkPoint, forkPoint.totalWork) : forkPoint
-        ps.branch = { tip: fresh[fresh.length - 1], fork, count }
+        const base = 'state' in forkPoint ? baseOf(forkPoint, forkPoint.totalWork) : forkPoint
+        ps.branch = { tip: fresh[fresh.length - 1], fork: base, count }
         placement = { kind: 'branch', branch: ps.branch }
       }
     }
@@ -791,7 +882,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   }
 
   /** Append validated headers that build on the end of the target (as many as fit). Returns how many. */
-  function append (ps: PeerSync, fresh: Array<HeaderInfo & { hex: string, totalWork: bigint }>, solicited: boolean): number {
+  function append (ps: PeerSync, fresh: Entry[], solicited: boolean): number {
     const room = Math.max(0, maxAhead - target.length)
     const added = target.append(room >= fresh.length ? fresh : fresh.slice(0, room))
     if (!solicited) for (const e of added) (e.announcers ??= new Set()).add(ps.id)
@@ -1176,7 +1267,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           await chain.validateHeaders([e.bytes], target.base.info)
         } catch (verr: any) {
           if (verr?.verdict === 'fatal') {
-            await cutAt(target.base, 'invalid block')
+            cutAt(target.base, 'invalid block')
             for (const p of peers.values()) if (p.bestHex === e.hex || p.claimedHeight >= e.height) p.exhausted = false
           }
         }
@@ -1244,6 +1335,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   function onTip (evt: CustomEvent<TipEvent>): void {
     if (!running) return
+    refreshLocator()
     if (target.length === 0 && !applying) {
       // nothing downloading: follow the chain's tip as the base
       const t = evt.detail
@@ -1368,7 +1460,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       claimedHeight: rp.status.bestHeight,
       bestHex: toHex(rp.status.bestHash),
       known: -1,
-      headersBusy: false,
+      headerRequests: 0,
+      merging: Promise.resolve(),
       wantHeaders: false,
       exhausted: false,
       ranges: new Set(),
@@ -1528,7 +1621,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
         claimedHeight: ps.claimedHeight,
         known: ps.known,
         rangesInFlight: ps.ranges.size,
-        headersInFlight: ps.headersBusy,
+        headersInFlight: ps.headerRequests > 0,
         stallTimeoutMs: Math.round(ps.stallMs),
         stalls: ps.stalls,
         failures: ps.failures,
@@ -1539,7 +1632,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       inFlight: {
         ranges: rangesInFlight(),
         tipFetches,
-        headerRequests: [...peers.values()].filter(ps => ps.headersBusy).length,
+        headerRequests: [...peers.values()].reduce((n, ps) => n + ps.headerRequests, 0),
         bufferedBlocks,
         bufferedBytes,
         targetHeaders: target.length
@@ -1576,6 +1669,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     async start () {
       if (running) return
       target = createTarget(await tipBase())
+      chainLocator = await chain.getLocator()
       lastAnnouncedHex = target.base.hex
       stopController = new AbortController()
       running = true

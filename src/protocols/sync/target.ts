@@ -64,8 +64,8 @@ export interface Target {
   first (): Entry | undefined
   /** The last entry's header, or the base's. */
   endInfo (): HeaderInfo & { totalWork: bigint, hex: string }
-  /** Append validated headers that build on the end. */
-  append (headers: Array<HeaderInfo & { hex: string, totalWork: bigint }>): Entry[]
+  /** Append entries of validated headers that build on the end (kept as they are). */
+  append (entries: Entry[]): Entry[]
   /** Drop every entry above `height` (≥ the base's). Returns what was dropped. */
   truncate (height: number): Entry[]
   /** Start over on another stored block. Returns what was dropped. */
@@ -108,15 +108,12 @@ export function createTarget (initial: Base): Target {
       if (size() === 0) return { ...base.info, totalWork: base.totalWork, hex: base.hex }
       return list[list.length - 1]
     },
-    append (headers) {
-      const out: Entry[] = []
-      for (const h of headers) {
-        const e: Entry = { ...h, state: 'pending' }
+    append (entries) {
+      for (const e of entries) {
         list.push(e)
         byHex.set(e.hex, e)
-        out.push(e)
       }
-      return out
+      return entries
     },
     truncate (height) {
       const keep = Math.max(0, height - base.height)
