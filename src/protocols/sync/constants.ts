@@ -160,6 +160,13 @@ export const TIP_FETCH_TIMEOUT_MS = 10_000
 
 // ---------------------------------------------------------------- reporting
 
+/**
+ * A delay above this (from the origin's acceptance time to ours) is not
+ * recorded as propagation: it is clock skew, a peer lying about the time, or
+ * blocks caught up after a partition. Ten minutes is a Bitcoin block interval.
+ */
+export const MAX_PROPAGATION_DELAY_MS = 10 * 60_000
+
 /** Propagation delays kept for `GET /sync` percentiles. */
 export const PROPAGATION_WINDOW = 256
 

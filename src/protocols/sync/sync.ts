@@ -43,7 +43,7 @@ import {
   ANNOUNCE_HEADERS, BLOCKS_TOPIC, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
   IGNORED_BLOCK_RETRY_MS, INITIAL_RANGE_BLOCKS, MAX_BUFFERED_BYTES, MAX_HEADERS_AHEAD, MAX_LOW_WORK_HEADERS, MAX_ORIGINS,
   MAX_HEADER_REQUESTS_PER_PEER, MAX_RANGE_BLOCKS, MAX_RANGES_PER_PEER, MAX_TIP_FETCHES, MAX_UNCONNECTING_ANNOUNCEMENTS, OUTBOUND_QUOTA_FRACTION,
-  PROGRESS_INTERVAL_MS, PROPAGATION_WINDOW, RANGE_TARGET_BYTES, RATE_LIMITED_BACKOFF_MS, RATE_WINDOW_MS, STALL_MEMORY_MS,
+  MAX_PROPAGATION_DELAY_MS, PROGRESS_INTERVAL_MS, PROPAGATION_WINDOW, RANGE_TARGET_BYTES, RATE_LIMITED_BACKOFF_MS, RATE_WINDOW_MS, STALL_MEMORY_MS,
   STALL_TIMEOUT_DECAY, STALL_TIMEOUT_MAX_MS, STALL_TIMEOUT_MIN_MS, SYNCED_SLACK_BLOCKS, SYNC_COMPONENT, TIP_FETCH_DEPTH,
   TIP_FETCH_TIMEOUT_MS
 } from './constants.ts'
@@ -1277,6 +1277,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   function observePropagation (hex: string, height: number, origin: BlockOrigin): void {
     const delayMs = Math.max(0, now() - origin.acceptedAtMs)
+    // beyond this it is clock skew, a lie, or a sync after a partition: not propagation
+    if (delayMs > MAX_PROPAGATION_DELAY_MS) return
     propagation.add(delayMs)
     metrics.propagation(delayMs / 1000)
     events.safeDispatchEvent('block:propagated', { detail: { hash: hex, height, delayMs, hops: origin.hops } })
@@ -1290,10 +1292,15 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     metrics.announcement('in', via)
     const last = chain.decodeHeader(ann.headers[ann.headers.length - 1])
     const lastHex = toHex(last.hash)
-    if (origins.get(lastHex) == null) origins.set(lastHex, { acceptedAtMs: ann.acceptedAtMs, hops: ann.hops, local: false })
+    // the origin's time, kept once the header is known to be valid (a lie about time only skews our metric)
+    const noteOrigin = (): void => {
+      if (origins.get(lastHex) == null) origins.set(lastHex, { acceptedAtMs: ann.acceptedAtMs, hops: ann.hops, local: false })
+    }
     const known = target.get(lastHex)
     if (known != null) {
-      (known.announcers ??= new Set()).add(ps.id)
+      noteOrigin()
+      known.announcers ??= new Set()
+      known.announcers.add(ps.id)
       ps.bestHex = lastHex
       setKnown(ps, known.height)
       schedule()
@@ -1319,6 +1326,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       height = placed.branch.tip.height
     }
     if (work != null) {
+      noteOrigin()
       ps.bestHex = lastHex
       if (work > ps.claimedWork) {
         ps.claimedWork = work
