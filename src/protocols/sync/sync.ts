@@ -248,6 +248,8 @@ interface PeerSync {
   headerRequests: number
   /** The last header of a full answer still being merged: the next request may start from it. */
   pipeline?: { hash: Uint8Array }
+  /** Bumped when an answer is not taken in whole: answers to requests pipelined before are dropped. */
+  epoch: number
   /** Merges of this peer's answers, in order. */
   merging: Promise<void>
   /** An announcement did not connect: ask for headers even without a better claim. */
@@ -608,6 +610,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     ps.headerRequests++
     const claim = ps.claimedWork
     const speculative = ps.pipeline
+    const epoch = ps.epoch
     ps.pipeline = undefined
     try {
       // built without awaiting, so a pipelined request leaves before the previous answer is validated
@@ -628,7 +631,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       if (!running || ps.excluded) return
       if (ps.wantHeaders) ps.wantHeaders = false
       const full = headers.length === HEADERS_PER_REQUEST
-      if (full) {
+      if (full && epoch === ps.epoch) {
         // ask for the next batch while this one is validated
         try {
           ps.pipeline = { hash: chain.decodeHeader(headers[headers.length - 1]).hash }
@@ -644,11 +647,13 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
         // validation runs synchronously: let the pipelined request reach the socket first
         if (full) await new Promise<void>(resolve => { setImmediate(resolve) })
         if (!running || ps.excluded) return
+        // pipelined behind an answer we did not take in whole: it builds on nothing we kept
+        if (speculative != null && epoch !== ps.epoch) return
         try {
           if (headers.length > HEADERS_PER_REQUEST) throw new TooManyHeadersError(`headers answer has ${headers.length} entries (max ${HEADERS_PER_REQUEST})`)
           await merge(ps, headers, { solicited: true, locator: new Set(locator.map(toHex)), full, claim, speculative: speculative != null ? toHex(speculative.hash) : undefined })
         } catch (err: any) {
-          ps.pipeline = undefined
+          dropPipeline(ps)
           headerFault(ps, err)
         }
       })()
@@ -684,6 +689,12 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     ps.backoffUntil = clock.now() + RATE_LIMITED_BACKOFF_MS
     if (err?.verdict == null || err.verdict === 'ignore') ps.failures++
     wake(ps.backoffUntil)
+  }
+
+  /** Forget the pipelined cursor: answers to requests pipelined from it are dropped unread. */
+  function dropPipeline (ps: PeerSync): void {
+    ps.epoch++
+    ps.pipeline = undefined
   }
 
   /** What we know about a header's parent. */
@@ -727,6 +738,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     if (parent == null) {
       // a pipelined answer that builds on a batch we did not keep: nobody's fault, ask again
       if (o.speculative === prevHex) {
+        dropPipeline(ps)
         ps.wantHeaders = true
         return { kind: 'none' }
       }
@@ -779,6 +791,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
     // from here on nothing awaits: the target cannot change under us
     if (!stillThere(ps, parent) || (matched != null && target.get(matched.hex) !== matched)) {
+      dropPipeline(ps)
       ps.wantHeaders = true
       return { kind: 'none' }
     }
@@ -877,7 +890,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       }
     }
     // a claim can only be judged on an answer we took in whole
-    if (o.solicited && o.full !== true && !cut) exhausted(ps, o, true)
+    if (cut) dropPipeline(ps)
+    else if (o.solicited && o.full !== true) exhausted(ps, o, true)
     return placement
   }
 
@@ -1469,6 +1483,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       bestHex: toHex(rp.status.bestHash),
       known: -1,
       headerRequests: 0,
+      epoch: 0,
       merging: Promise.resolve(),
       wantHeaders: false,
       exhausted: false,
