@@ -51,8 +51,8 @@ describe('block sync', () => {
     return node
   }
 
-  async function fresh (name: string, peers: ChainwireNode[]): Promise<ChainwireNode> {
-    const node = await startChainNode(join(root, name), {}, {}, name)
+  async function fresh (name: string, peers: ChainwireNode[], sync: Record<string, number> = {}): Promise<ChainwireNode> {
+    const node = await startChainNode(join(root, name), {}, { protocols: { sync } }, name)
     nodes.push(node)
     await Promise.all(peers.map(async p => await node.dial(p.status().addrs[0])))
     return node
@@ -157,5 +157,29 @@ describe('block sync', () => {
     assert.equal(node.peerManager.isBanned(staller.peerId), false)
     const audit = await chainOf(node).audit()
     assert.deepEqual(audit.errors, [])
+  })
+
+  it('keeps at most maxHeadersAhead headers beyond its blocks, and still syncs without faulting anyone', async () => {
+    // a tip at a multiple of 2000 makes the last pipelined headers answer empty
+    const dir = join(root, 's7')
+    await seedChain(dir, chainDir)
+    const extra = await createDevchain({ dataDir: join(dir, 'chain'), network: 'regtest' })
+    const longer = await buildChain(extra, 1_000)
+    await extra.close()
+    const peer = await startChainNode(dir, {}, {}, 's7')
+    nodes.push(peer)
+    assert.equal(chainOf(peer).tip().height, 6_000)
+    const node = await fresh('f4', [peer], { maxHeadersAhead: 2_500 })
+    let most = 0
+    const sample = setInterval(() => { most = Math.max(most, syncOf(node).state().inFlight.targetHeaders) }, 5)
+    try {
+      await waitForTip(node, hexOf(longer.tip.hash), 45_000)
+    } finally {
+      clearInterval(sample)
+    }
+    assert.ok(most > 0 && most <= 2_500, `most headers held: ${most}`)
+    const st = syncOf(node).state()
+    assert.deepEqual(st.penalties, {})
+    assert.ok(st.peerList.every(p => p.failures === 0 && !p.excluded))
   })
 })
