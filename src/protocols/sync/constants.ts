@@ -26,6 +26,16 @@ export const HEADERS_PER_REQUEST = MAX_HEADERS_PER_MESSAGE
 export const MAX_HEADER_REQUESTS_PER_PEER = 2
 
 /**
+ * Headers validated in one go before yielding to the event loop. A 2000-header
+ * answer takes ~10 ms to check; in chunks of 500 the next (pipelined) request
+ * gets on the wire after the first chunk, so the peer serves it while we
+ * check the rest. (Each chunk's first headers are checked against a parent the
+ * chain does not store, so the adapter may skip its median-time rule for them;
+ * `submitBlock` applies every rule anyway.)
+ */
+export const VALIDATE_CHUNK = 500
+
+/**
  * Validated headers kept in memory beyond the last block we submitted. The
  * chain adapter stores no header without its block, so headers are fetched in
  * batches ahead of the download window and never further: 8 full headers

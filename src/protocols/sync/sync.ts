@@ -40,7 +40,7 @@ import { MAX_ANNOUNCE_HOPS, MAX_BLOCKS_BY_HASH, MAX_HEADERS_PER_MESSAGE, MAX_LOC
 import { protobufWireFormat } from '../../wire/protobuf.ts'
 import { topicId } from '../../wire/protocol-id.ts'
 import {
-  ANNOUNCE_HEADERS, BLOCKS_TOPIC, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
+  ANNOUNCE_HEADERS, BLOCKS_TOPIC, VALIDATE_CHUNK, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
   IGNORED_BLOCK_RETRY_MS, INITIAL_RANGE_BLOCKS, MAX_BUFFERED_BYTES, MAX_HEADERS_AHEAD, MAX_LOW_WORK_HEADERS, MAX_ORIGINS,
   MAX_HEADER_REQUESTS_PER_PEER, MAX_RANGE_BLOCKS, MAX_RANGES_PER_PEER, MAX_TIP_FETCHES, MAX_UNCONNECTING_ANNOUNCEMENTS, OUTBOUND_QUOTA_FRACTION,
   MAX_PROPAGATION_DELAY_MS, PROGRESS_INTERVAL_MS, PROPAGATION_WINDOW, RANGE_TARGET_BYTES, RATE_LIMITED_BACKOFF_MS, RATE_WINDOW_MS, STALL_MEMORY_MS,
@@ -772,9 +772,15 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     // 2. validate the rest against its parent: the last matched header, the base, the peer's branch tip or a stored block
     let infos: HeaderInfo[] = []
     if (i < headers.length) {
-      const parentInfo: HeaderInfo = matched ?? (parent.kind === 'branch' ? parent.branch.tip : (parent as { base: Base }).base.info)
-      infos = await chain.validateHeaders(i === 0 ? headers : headers.slice(i), parentInfo)
-      if (!running || ps.excluded) return { kind: 'none' }
+      let parentInfo: HeaderInfo = matched ?? (parent.kind === 'branch' ? parent.branch.tip : (parent as { base: Base }).base.info)
+      // in chunks, yielding in between: a pipelined request gets on the wire while this answer is checked
+      for (let off = i; off < headers.length; off += VALIDATE_CHUNK) {
+        if (off > i) await new Promise<void>(resolve => { setImmediate(resolve) })
+        const part = await chain.validateHeaders(headers.slice(off, off + VALIDATE_CHUNK), parentInfo)
+        if (!running || ps.excluded) return { kind: 'none' }
+        for (const x of part) infos.push(x)
+        parentInfo = part[part.length - 1]
+      }
     }
 
     // 3. skip blocks we already store (our chain, or a side branch we know)
