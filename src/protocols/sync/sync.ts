@@ -770,7 +770,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
 
     // 2. validate the rest against its parent: the last matched header, the base, the peer's branch tip or a stored block
-    let infos: HeaderInfo[] = []
+    const infos: HeaderInfo[] = []
     if (i < headers.length) {
       let parentInfo: HeaderInfo = matched ?? (parent.kind === 'branch' ? parent.branch.tip : (parent as { base: Base }).base.info)
       // in chunks, yielding in between: a pipelined request gets on the wire while this answer is checked
