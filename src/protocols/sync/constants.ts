@@ -71,6 +71,15 @@ export const HEADERS_RETRY_MS = 30_000
 export const DOWNLOAD_WINDOW = 1024
 
 /**
+ * The window widens up to this many blocks when blocks are small, so every
+ * peer can have its two ranges in flight at full size (4 peers × 2 × 500).
+ * Bitcoin Core's window bounds blocks stored out of order; here memory is
+ * bounded by MAX_BUFFERED_BYTES whatever the window, and fewer, larger
+ * requests cost both sides less per block.
+ */
+export const MAX_DOWNLOAD_WINDOW = 4096
+
+/**
  * Range requests in flight to one peer. The protocol table lets a responder
  * serve 2 get_blocks_by_range streams per connection at a time; a third would
  * be reset by libp2p.
@@ -86,9 +95,9 @@ export const INITIAL_RANGE_BLOCKS = 16
 
 /**
  * Most blocks in one range request: the protocol's MAX_BLOCKS_PER_RESPONSE
- * (500). A range is also cut to the window shared by the peers that can serve
- * it (DOWNLOAD_WINDOW / (MAX_RANGES_PER_PEER × peers)), so every peer gets work,
- * and to RANGE_TARGET_BYTES of blocks of the measured size.
+ * (500). A range is also cut to RANGE_TARGET_BYTES of blocks of the measured
+ * size, and to a fair share of the window among the peers that can serve it
+ * (window / (MAX_RANGES_PER_PEER × peers)), so every peer gets work.
  */
 export const MAX_RANGE_BLOCKS = MAX_BLOCKS_PER_RESPONSE
 

@@ -40,7 +40,7 @@ import { MAX_ANNOUNCE_HOPS, MAX_BLOCKS_BY_HASH, MAX_HEADERS_PER_MESSAGE, MAX_LOC
 import { protobufWireFormat } from '../../wire/protobuf.ts'
 import { topicId } from '../../wire/protocol-id.ts'
 import {
-  ANNOUNCE_HEADERS, BLOCKS_TOPIC, VALIDATE_CHUNK, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
+  ANNOUNCE_HEADERS, BLOCKS_TOPIC, VALIDATE_CHUNK, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, MAX_DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
   IGNORED_BLOCK_RETRY_MS, INITIAL_RANGE_BLOCKS, MAX_BUFFERED_BYTES, MAX_HEADERS_AHEAD, MAX_LOW_WORK_HEADERS, MAX_ORIGINS,
   MAX_HEADER_REQUESTS_PER_PEER, MAX_RANGE_BLOCKS, MAX_RANGES_PER_PEER, MAX_TIP_FETCHES, MAX_UNCONNECTING_ANNOUNCEMENTS, OUTBOUND_QUOTA_FRACTION,
   MAX_PROPAGATION_DELAY_MS, PROGRESS_INTERVAL_MS, PROPAGATION_WINDOW, RANGE_TARGET_BYTES, RATE_LIMITED_BACKOFF_MS, RATE_WINDOW_MS, STALL_MEMORY_MS,
@@ -158,8 +158,10 @@ export function isSyncService (p: ChainProtocol | undefined): p is SyncService {
 export interface SyncInit {
   /** @default MAX_HEADERS_AHEAD */
   maxHeadersAhead?: number
-  /** @default DOWNLOAD_WINDOW */
+  /** Blocks ahead of the next one to connect that may be fetched; 0 fetches headers only. @default DOWNLOAD_WINDOW */
   downloadWindow?: number
+  /** How far the window may widen for small blocks. @default MAX_DOWNLOAD_WINDOW */
+  maxDownloadWindow?: number
   /** @default MAX_RANGES_PER_PEER */
   maxRangesPerPeer?: number
   /** @default INITIAL_RANGE_BLOCKS */
@@ -306,7 +308,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   const topic = topicId(chain.networkId, BLOCKS_TOPIC, 1)
 
   const maxAhead = init.maxHeadersAhead ?? MAX_HEADERS_AHEAD
-  const window = init.downloadWindow ?? DOWNLOAD_WINDOW
+  const minWindow = init.downloadWindow ?? DOWNLOAD_WINDOW
+  const maxWindow = Math.max(minWindow, init.maxDownloadWindow ?? MAX_DOWNLOAD_WINDOW)
   const maxRangesPerPeer = init.maxRangesPerPeer ?? MAX_RANGES_PER_PEER
   const initialRange = init.initialRangeBlocks ?? INITIAL_RANGE_BLOCKS
   const maxRange = init.maxRangeBlocks ?? MAX_RANGE_BLOCKS
@@ -602,7 +605,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     // a branch with a better claim: keep following it
     if (ps.branch != null) return ps.claimedWork > target.endWork && ps.branch.count < maxAhead
     // confirm that the peer has headers we need blocks for
-    const windowEnd = Math.min(target.endHeight, target.base.height + window)
+    const windowEnd = Math.min(target.endHeight, target.base.height + windowSize())
     return target.length > 0 && ps.known < windowEnd && ps.claimedHeight > Math.max(ps.known, target.base.height)
   }
 
@@ -937,14 +940,33 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   // ------------------------------------------------------------ block download
 
-  /** Blocks per range: by measured block size, and a fair share of the window among the peers that can serve it. */
-  function rangeSize (): number {
+  /** Peers that can serve some of the blocks we need. */
+  function usablePeers (): number {
     let usable = 0
     for (const ps of peers.values()) if (!ps.excluded && ps.known > target.base.height) usable++
-    const share = Math.floor(window / (maxRangesPerPeer * Math.max(1, usable)))
-    const cap = Math.max(1, Math.min(maxRange, share))
-    if (avgBlockBytes === 0) return Math.min(initialRange, cap)
-    return Math.max(1, Math.min(cap, Math.floor(rangeTargetBytes / avgBlockBytes)))
+    return Math.max(1, usable)
+  }
+
+  /** Blocks per range by the measured block size (16 before any is measured). */
+  function rangeByBytes (): number {
+    if (avgBlockBytes === 0) return Math.min(initialRange, maxRange)
+    return Math.max(1, Math.min(maxRange, Math.floor(rangeTargetBytes / avgBlockBytes)))
+  }
+
+  /**
+   * The download window: DOWNLOAD_WINDOW blocks, widened (up to
+   * MAX_DOWNLOAD_WINDOW) when blocks are small enough that every usable peer
+   * could not otherwise have its ranges in flight at full size.
+   */
+  function windowSize (): number {
+    if (minWindow === 0) return 0
+    return Math.min(maxWindow, Math.max(minWindow, usablePeers() * maxRangesPerPeer * rangeByBytes()))
+  }
+
+  /** Blocks per range: by measured block size, and a fair share of the window among the peers that can serve it. */
+  function rangeSize (window: number): number {
+    const share = Math.floor(window / (maxRangesPerPeer * usablePeers()))
+    return Math.max(1, Math.min(rangeByBytes(), share))
   }
 
   function capacity (ps: PeerSync): boolean {
@@ -986,9 +1008,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
     // blocks
     const first = target.base.height + 1
+    const window = windowSize()
     const windowEnd = Math.min(target.endHeight, target.base.height + window)
     const nowMs = clock.now()
-    const size = rangeSize()
+    const size = rangeSize(window)
     let inFlight = rangesInFlight()
     for (let h = first; h <= windowEnd; h++) {
       const e = target.at(h) as Entry
@@ -1628,7 +1651,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       for (const x of ps.ranges) if (x.entries[0] === e || x.entries.includes(e)) r = x
     }
     if (r == null || r.stalled) return
-    const windowEnd = Math.min(target.endHeight, target.base.height + window)
+    const windowEnd = Math.min(target.endHeight, target.base.height + windowSize())
     let pending = false
     for (let h = e.height; h <= windowEnd; h++) {
       if ((target.at(h) as Entry).state === 'pending') { pending = true; break }
