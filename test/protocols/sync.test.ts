@@ -169,7 +169,14 @@ describe('block sync', () => {
     const peer = await startChainNode(dir, {}, {}, 's7')
     nodes.push(peer)
     assert.equal(chainOf(peer).tip().height, 6_000)
-    const node = await fresh('f4', [peer], { maxHeadersAhead: 2_500 })
+    const node = await startChainNode(join(root, 'f4'), {}, { protocols: { sync: { maxHeadersAhead: 2_500 } } }, 'f4')
+    nodes.push(node)
+    // count the headers sync validates: each should be validated about once, not again for every few blocks connected
+    let validated = 0
+    const chain = chainOf(node)
+    const validate = chain.validateHeaders.bind(chain)
+    Object.assign(chain, { validateHeaders: async (h: Uint8Array[], p?: any) => { validated += h.length; return await validate(h, p) } })
+    await node.dial(peer.status().addrs[0])
     let most = 0
     const sample = setInterval(() => { most = Math.max(most, syncOf(node).state().inFlight.targetHeaders) }, 5)
     try {
@@ -178,6 +185,7 @@ describe('block sync', () => {
       clearInterval(sample)
     }
     assert.ok(most > 0 && most <= 2_500, `most headers held: ${most}`)
+    assert.ok(validated >= 6_000 && validated <= 7_500, `headers validated: ${validated}`)
     const st = syncOf(node).state()
     assert.deepEqual(st.penalties, {})
     assert.ok(st.peerList.every(p => p.failures === 0 && !p.excluded))

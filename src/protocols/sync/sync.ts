@@ -252,8 +252,6 @@ interface PeerSync {
   pipeline?: { hash: Uint8Array }
   /** Bumped when an answer is not taken in whole: answers to requests pipelined before are dropped. */
   epoch: number
-  /** Merges of this peer's answers, in order. */
-  merging: Promise<void>
   /** An announcement did not connect: ask for headers even without a better claim. */
   wantHeaders: boolean
   /** Its last headers answer was short: it has nothing beyond what it sent (until its claim grows). */
@@ -355,6 +353,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   let applying = false
   let applyRetry: TimerHandle | undefined
   let pumpQueued = false
+  /** Header answers merged one at a time. */
+  let merging: Promise<void> = Promise.resolve()
+  /** No entry below this height is pending (a hint so the pump does not rescan the window). */
+  let pendingHint = 0
   let wakeTimer: TimerHandle | undefined
   let wakeAt = Infinity
   let tickTimer: TimerHandle | undefined
@@ -488,6 +490,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   function requeue (e: Entry, reason: ReassignReason | undefined, failedPeer?: string): void {
     releaseBlock(e)
     e.state = 'pending'
+    if (e.height < pendingHint) pendingHint = e.height
     e.request = undefined
     e.custom = undefined
     if (failedPeer != null) (e.failed ??= new Set()).add(failedPeer)
@@ -601,7 +604,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
     if (ps.wantHeaders) return true
     if (ps.exhausted) return false
-    if (ps === leader) return target.length < maxAhead
+    // the leader asks again once a full answer fits (not for every few blocks connected)
+    if (ps === leader) return maxAhead - target.length >= Math.min(HEADERS_PER_REQUEST, Math.ceil(maxAhead / 2))
     // a branch with a better claim: keep following it
     if (ps.branch != null) return ps.claimedWork > target.endWork && ps.branch.count < maxAhead
     // confirm that the peer has headers we need blocks for
@@ -643,8 +647,9 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           // an undecodable header: the merge below reports it
         }
       }
-      // answers of one peer are merged in the order they were asked for
-      const previous = ps.merging
+      // answers are merged one at a time, in arrival order: a peer's pipelined answers build on
+      // each other, and an answer merged after another peer's identical one is only compared, not validated again
+      const previous = merging
       const run = (async () => {
         await previous
         // validation runs synchronously: let the pipelined request reach the socket first
@@ -660,7 +665,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           headerFault(ps, err)
         }
       })()
-      ps.merging = run
+      merging = run
       await run
     } finally {
       ps.headerRequests--
@@ -774,12 +779,17 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
     // 2. validate the rest against its parent: the last matched header, the base, the peer's branch tip or a stored block
     const infos: HeaderInfo[] = []
-    if (i < headers.length) {
+    // headers that would extend a full target are not even validated: they could not be kept
+    let upTo = headers.length
+    const extendsEnd = matched != null ? matched.hex === target.endHex : parent.kind === 'base' && target.length === 0
+    if (extendsEnd) upTo = Math.min(upTo, i + Math.max(0, maxAhead - target.length))
+    const trimmed = upTo < headers.length
+    if (i < upTo) {
       let parentInfo: HeaderInfo = matched ?? (parent.kind === 'branch' ? parent.branch.tip : (parent as { base: Base }).base.info)
       // in chunks, yielding in between: a pipelined request gets on the wire while this answer is checked
-      for (let off = i; off < headers.length; off += VALIDATE_CHUNK) {
+      for (let off = i; off < upTo; off += VALIDATE_CHUNK) {
         if (off > i) await new Promise<void>(resolve => { setImmediate(resolve) })
-        const part = await chain.validateHeaders(headers.slice(off, off + VALIDATE_CHUNK), parentInfo)
+        const part = await chain.validateHeaders(headers.slice(off, Math.min(upTo, off + VALIDATE_CHUNK)), parentInfo)
         if (!running || ps.excluded) return { kind: 'none' }
         for (const x of part) infos.push(x)
         parentInfo = part[part.length - 1]
@@ -828,7 +838,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
     if (k >= infos.length) {
       if (ps.branch != null && at != null) ps.branch = undefined
-      if (o.solicited && o.full !== true) exhausted(ps, o, false)
+      if (trimmed) dropPipeline(ps)
+      else if (o.solicited && o.full !== true) exhausted(ps, o, false)
       return { kind: 'target', entry: at }
     }
 
@@ -866,10 +877,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
     // 4. place them: extend the target, switch to a better branch, or remember the peer's branch
     let placement: Placement
-    let cut = false
+    let cut = trimmed
     if (parentHex === target.endHex) {
       const added = append(ps, fresh, o.solicited)
-      cut = added < fresh.length
+      cut ||= added < fresh.length
       placement = { kind: 'target', entry: target.at(target.endHeight) }
     } else {
       const count = (parent.kind === 'branch' && fork == null && at == null ? parent.branch.count : 0) + fresh.length
@@ -886,7 +897,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
         } else {
           cutAt(forkPoint, 'better branch')
           const added = append(ps, fresh, o.solicited)
-          cut = added < fresh.length
+          cut ||= added < fresh.length
           placement = { kind: 'target', entry: target.at(target.endHeight) }
         }
       } else {
@@ -908,6 +919,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   function append (ps: PeerSync, fresh: Entry[], solicited: boolean): number {
     const room = Math.max(0, maxAhead - target.length)
     const added = target.append(room >= fresh.length ? fresh : fresh.slice(0, room))
+    if (added.length > 0 && added[0].height < pendingHint) pendingHint = added[0].height
     if (!solicited) for (const e of added) (e.announcers ??= new Set()).add(ps.id)
     totals.headers += added.length
     metrics.headers(added.length)
@@ -1013,9 +1025,11 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const nowMs = clock.now()
     const size = rangeSize(window)
     let inFlight = rangesInFlight()
-    for (let h = first; h <= windowEnd; h++) {
+    let lowest = -1
+    for (let h = Math.max(first, pendingHint); h <= windowEnd; h++) {
       const e = target.at(h) as Entry
       if (e.state !== 'pending') continue
+      if (lowest < 0) lowest = h
       if (e.notBefore != null && e.notBefore > nowMs) {
         wake(e.notBefore)
         continue
@@ -1044,6 +1058,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       inFlight++
       h = end
     }
+    // everything below the first pending entry we saw (or the window's end) is not pending
+    pendingHint = lowest >= 0 ? lowest : Math.max(pendingHint, windowEnd + 1)
     updateState()
   }
 
@@ -1513,7 +1529,6 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       known: -1,
       headerRequests: 0,
       epoch: 0,
-      merging: Promise.resolve(),
       wantHeaders: false,
       exhausted: false,
       ranges: new Set(),
