@@ -40,6 +40,8 @@ const EMPTY_BLOCKS = 20_000
 const TX_BLOCKS = 1_000
 const TXS_PER_BLOCK = 10
 const ROUNDS = 2
+/** Header syncs are short (a fraction of a second), so more rounds steady them. */
+const HEADER_ROUNDS = 5
 
 const quiet = createLogs({ level: 'error', sink: () => {} })
 
@@ -219,18 +221,23 @@ async function main (): Promise<void> {
     let headersPerSec = 0
     for (const w of [empty, txs]) {
       const servers: Server[] = []
-      for (let i = 0; i < 4; i++) {
-        const d = join(root, `${w.name}-s${i}`)
-        await mkdir(join(d, CHAIN_DIR), { recursive: true })
-        await cp(join(w.dir, 'chain'), join(d, CHAIN_DIR, 'chain'), { recursive: true })
-        servers.push(await startServer(d))
+      // servers are started only when needed: idle ones still take CPU from the syncing node
+      const serve = async (k: number): Promise<void> => {
+        for (let i = servers.length; i < k; i++) {
+          const d = join(root, `${w.name}-s${i}`)
+          await mkdir(join(d, CHAIN_DIR), { recursive: true })
+          await cp(join(w.dir, 'chain'), join(d, CHAIN_DIR, 'chain'), { recursive: true })
+          servers.push(await startServer(d))
+        }
       }
       try {
+        await serve(1)
         if (w === empty) {
           console.log('headers over the network…')
-          headersPerSec = await best(ROUNDS, async () => await networkHeaders(root, w, servers[0]))
+          headersPerSec = await best(HEADER_ROUNDS, async () => await networkHeaders(root, w, servers[0]))
         }
         for (const k of [1, 4]) {
+          await serve(k)
           console.log(`${w.name}: blocks from ${k} peer(s)…`)
           const rate = await best(ROUNDS, async () => await networkBlocks(root, w, servers.slice(0, k)))
           rows.push({
@@ -269,7 +276,7 @@ async function main (): Promise<void> {
       '# Sync benchmark',
       '',
       `${result.date}, Node ${result.node}, ${result.cpus}. Command: \`npm run bench -- sync\`.`,
-      `Serving nodes in child processes on 127.0.0.1 (tcp + noise + yamux); the syncing node in the benchmark process. Best of ${ROUNDS} rounds.`,
+      `Serving nodes in child processes on 127.0.0.1 (tcp + noise + yamux); the syncing node in the benchmark process. Best of ${ROUNDS} rounds (headers: ${HEADER_ROUNDS}).`,
       '',
       '## Headers from one peer',
       '',
@@ -282,6 +289,12 @@ async function main (): Promise<void> {
       '',
       `**Ratio network / validation: ${result.headers.ratio}** (goal ≥ 0.5: ${result.headers.ratio >= 0.5 ? 'met' : 'missed'}).`,
       '',
+      'Where the time goes: one get_headers is in flight per peer (each answer\'s last header starts the next locator), and',
+      'the next request is sent while the previous answer is validated, in chunks of 500. Each request opens a libp2p stream',
+      '(yamux, multistream-select and a peer-store read and write on both sides: about 2–4 ms here), and the answer is',
+      'decrypted, decoded and indexed on the same thread that validates. Validation is about 4 µs per header; the rest of',
+      'the path (stream set-up on both sides, transfer, decoding, indexing) costs more again, so one peer stays below local validation.',
+      '',
       '## Blocks from 1 and 4 peers',
       '',
       `Workloads: ${result.workloads.map(w => `\`${w.name}\` (${fmt(w.blocks)} blocks, ${fmt(w.avgBlockBytes)} B average)`).join(', ')}.`,
@@ -290,6 +303,11 @@ async function main (): Promise<void> {
       '| workload | peers | blocks/s | MB/s | local connect blocks/s | ratio |',
       '|---|---:|---:|---:|---:|---:|',
       ...rows.map(r => `| ${r.workload} | ${r.peers} | ${fmt(r.blocksPerSec)} | ${fmt(r.mbPerSec, 3)} | ${fmt(r.localBlocksPerSec)} | ${r.ratio} |`),
+      '',
+      'Blocks connect in order on one thread, so connecting is the ceiling; downloads keep the window full (the buffer',
+      'stays near the window while the tip advances). With 4 peers, 4 serving processes share the 2 cores with the',
+      'syncing node, so on this machine more peers cannot go faster than one; on separate machines they would add',
+      'bandwidth and take over from slow or stalling peers.',
       ''
     ]
     await writeFile(join(HERE, 'results', 'sync.md'), lines.join('\n'))
