@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildChain, createDevchain } from '../../src/devchain/index.ts'
+import { encodeFrame, FrameCode, protobufWireFormat, readVarint } from '../../src/wire/index.ts'
 import { hexOf, chainOf, seedChain, startChainNode, syncOf, waitForTip } from './helpers.ts'
 import { waitFor } from '../helpers/wait.ts'
 import type { ChainDir } from './helpers.ts'
@@ -114,9 +115,11 @@ describe('block sync', () => {
         })
       }
     })
-    const node = await fresh('f2', [...honest, attacker])
+    // the attacker first, so it certainly gets ranges; the honest peers join once it has served some
+    const node = await fresh('f2', [attacker])
+    await waitFor(() => served > 0, 'the attacker asked for blocks', 15_000)
+    for (const h of honest) await node.dial(h.status().addrs[0])
     await waitForTip(node, hexOf(built.tip.hash), 45_000)
-    assert.ok(served > 0, 'the attacker was asked for blocks')
     await waitFor(() => node.peerManager.isBanned(attacker.peerId), 'the attacker is banned', 5_000)
     const st = syncOf(node).state()
     assert.ok((st.penalties.InvalidBlockError ?? 0) >= 1, JSON.stringify(st.penalties))
@@ -144,9 +147,11 @@ describe('block sync', () => {
         })())
       }
     })
-    const node = await fresh('f3', [honest, staller])
+    // the staller first, so it certainly holds a range; the honest peer joins once it stalls
+    const node = await fresh('f3', [staller])
+    await waitFor(() => stalled > 0, 'the staller holding a range', 15_000)
+    await node.dial(honest.status().addrs[0])
     await waitForTip(node, hexOf(built.tip.hash), 45_000)
-    assert.ok(stalled > 0, 'the staller was asked for blocks')
     const st = syncOf(node).state()
     assert.ok(st.stalls >= 1, `stalls: ${st.stalls}`)
     assert.ok(st.reassignments >= 1, `reassignments: ${st.reassignments}`)
@@ -189,5 +194,39 @@ describe('block sync', () => {
     const st = syncOf(node).state()
     assert.deepEqual(st.penalties, {})
     assert.ok(st.peerList.every(p => p.failures === 0 && !p.excluded))
+  })
+
+  it('a peer answering a range with one block too many is banned (the engine\'s fatal verdict), and sync completes', async () => {
+    const honest = await server('s9')
+    const attacker = await server('over')
+    const codec = protobufWireFormat.methods.get_blocks_by_range
+    let served = 0
+    // a raw handler: reads the request, answers with count + 1 blocks
+    await attacker.libp2p.handle('/chainwire/regtest/get_blocks_by_range/1', async (stream) => {
+      const chunks: Uint8Array[] = []
+      for await (const c of stream) chunks.push(c instanceof Uint8Array ? c : c.subarray())
+      const bytes = Buffer.concat(chunks)
+      const len = readVarint(bytes, 1)
+      if (len == null) return
+      const req = codec.request.decode(bytes.subarray(1 + len.bytes, 1 + len.bytes + len.value))
+      served++
+      const blocks = await chainOf(attacker).getBlocksByRange(req.startHeight, req.count + 1)
+      for (const block of blocks) stream.send(encodeFrame(FrameCode.MESSAGE, codec.response.encode({ block })))
+      await stream.close().catch(() => {})
+    }, { force: true })
+    const node = await startChainNode(join(root, 'f5'), {}, {}, 'f5')
+    nodes.push(node)
+    const faults: string[] = []
+    node.peerManager.addEventListener('peer:score', (evt) => { if (evt.detail.peer === attacker.peerId.toString()) faults.push(`${evt.detail.verdict}:${evt.detail.reason}`) })
+    // the attacker first, so it certainly gets a range; the honest peer joins once it has answered one
+    await node.dial(attacker.status().addrs[0])
+    await waitFor(() => served > 0, 'the attacker asked for blocks', 15_000)
+    await node.dial(honest.status().addrs[0])
+    await waitForTip(node, hexOf(built.tip.hash), 45_000)
+    await waitFor(() => node.peerManager.isBanned(attacker.peerId), 'the attacker is banned', 5_000)
+    assert.ok(faults.includes('fatal:InvalidResponseError'), faults.join(', '))
+    assert.equal(node.peerManager.isBanned(honest.peerId), false)
+    const audit = await chainOf(node).audit()
+    assert.deepEqual(audit.errors, [])
   })
 })
