@@ -14,6 +14,10 @@ import type { Logs } from '../logger.ts'
 import type { PeerManager } from '../peers/index.ts'
 import type { ReqResp } from '../reqresp/index.ts'
 import type { ApiServer } from '../api/server.ts'
+import { statusProtocol } from '../protocols/status/index.ts'
+import { syncProtocol } from '../protocols/sync/index.ts'
+import type { StatusInit } from '../protocols/status/index.ts'
+import type { SyncInit } from '../protocols/sync/index.ts'
 import type { PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 
@@ -49,10 +53,39 @@ export interface ChainProtocol {
   routes? (api: ApiServer): void
 }
 
+/** Per-protocol tunables (plain data), for tests and benchmarks. */
+export interface ChainProtocolInits {
+  status?: StatusInit
+  sync?: SyncInit
+}
+
 /**
  * Build the chain protocols, in start order. Protocol modules are added here
  * as they are written (status, sync, tx relay, compact blocks, …).
+ *
+ * The status protocol comes first: it is the {@link PeerStatusBook} every
+ * later protocol reads a peer's status and capabilities from (pass `status`
+ * to their components). Sync's `relay` is where compact blocks plug in
+ * (announcers and fetchers; see `src/protocols/sync/relay.ts`).
  */
-export function chainProtocols (_components: ChainProtocolComponents): ChainProtocol[] {
-  return []
+export function chainProtocols (c: ChainProtocolComponents, init: ChainProtocolInits = {}): ChainProtocol[] {
+  const status = statusProtocol(init.status)({
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    events: c.events,
+    connectedPeers: () => c.libp2p.getPeers(),
+    logger: c.logs,
+    registry: c.registry
+  })
+  const sync = syncProtocol(init.sync)({
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    status,
+    pubsub: c.libp2p.services.pubsub,
+    logger: c.logs,
+    registry: c.registry
+  })
+  return [status, sync]
 }
