@@ -17,6 +17,10 @@ import type { Logs } from '../logger.ts'
 import type { PeerManager } from '../peers/index.ts'
 import type { ReqResp } from '../reqresp/index.ts'
 import type { ApiServer } from '../api/server.ts'
+import { statusProtocol } from '../protocols/status/index.ts'
+import { syncProtocol } from '../protocols/sync/index.ts'
+import type { StatusInit } from '../protocols/status/index.ts'
+import type { SyncInit } from '../protocols/sync/index.ts'
 import type { PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 
@@ -52,12 +56,41 @@ export interface ChainProtocol {
   routes? (api: ApiServer): void
 }
 
+/** Per-protocol tunables (plain data), for tests and benchmarks. */
+export interface ChainProtocolInits {
+  status?: StatusInit
+  sync?: SyncInit
+}
+
 /**
  * Build the chain protocols, in start order. Protocol modules are added here
  * as they are written (status, sync, tx relay, compact blocks, …).
+ *
+ * The status protocol comes first: it is the {@link PeerStatusBook} every
+ * later protocol reads a peer's status and capabilities from (pass `status`
+ * to their components). Sync's `relay` is where compact blocks plug in
+ * (announcers and fetchers; see `src/protocols/sync/relay.ts`).
  */
-export function chainProtocols (components: ChainProtocolComponents): ChainProtocol[] {
-  const { config } = components
+export function chainProtocols (c: ChainProtocolComponents, init: ChainProtocolInits = {}): ChainProtocol[] {
+  const { config } = c
+  const status = statusProtocol(init.status)({
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    events: c.events,
+    connectedPeers: () => c.libp2p.getPeers(),
+    logger: c.logs,
+    registry: c.registry
+  })
+  const sync = syncProtocol(init.sync)({
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    status,
+    pubsub: c.libp2p.services.pubsub,
+    logger: c.logs,
+    registry: c.registry
+  })
   // compact blocks and tx relay use each other: blocks prefill what the peer's
   // tx queue says it lacks; tx relay hands block inventory and rejected
   // transactions to compact blocks
@@ -67,12 +100,12 @@ export function chainProtocols (components: ChainProtocolComponents): ChainProto
     // a transaction younger than two inbound trickles has probably not reached every peer
     prefillRecentMs: 2 * config.txTrickleInboundMs
   })({
-    reqresp: components.reqresp,
-    peers: components.peers,
-    chain: components.chain,
-    events: components.events,
-    logger: components.logs,
-    registry: components.registry,
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    events: c.events,
+    logger: c.logs,
+    registry: c.registry,
     txKnowledge: {
       peerHas: (peer, txid) => relay?.peerHas(peer, txid) ?? false,
       pendingFor: (peer, txid) => relay?.pendingFor(peer, txid) ?? false
@@ -84,15 +117,15 @@ export function chainProtocols (components: ChainProtocolComponents): ChainProto
     inboundTrickleMs: config.txTrickleInboundMs,
     outboundTrickleMs: config.txTrickleOutboundMs
   })({
-    reqresp: components.reqresp,
-    peers: components.peers,
-    chain: components.chain,
-    events: components.events,
-    logger: components.logs,
-    registry: components.registry,
-    pubsub: components.libp2p.services.pubsub,
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    events: c.events,
+    logger: c.logs,
+    registry: c.registry,
+    pubsub: c.libp2p.services.pubsub,
     blocks: compact.inventory,
     onRejectedTx: (txid, tx) => { compact.addExtraTx(txid, tx) }
   })
-  return [compact, relay]
+  return [status, sync, compact, relay]
 }

@@ -28,7 +28,7 @@ import { createMessageLog } from './message-log.ts'
 import { networkGuard } from './network-guard.ts'
 import { discovery as createDiscovery } from './discovery.ts'
 import { chainProtocols } from './chain-protocols.ts'
-import type { ChainProtocol } from './chain-protocols.ts'
+import type { ChainProtocol, ChainProtocolInits } from './chain-protocols.ts'
 import { connectionGater, goodbyeCode, goodbyeReason, peerGuard, peerManager } from '../peers/index.ts'
 import { reqResp } from '../reqresp/index.ts'
 import type { ReqResp, ReqRespInit } from '../reqresp/index.ts'
@@ -134,6 +134,8 @@ export interface NodeComponents {
   clock?: Clock
   /** Subsystem options beyond the config table. */
   overrides?: NodeOverrides
+  /** Tunables of the chain protocols (status, sync), for tests and benchmarks. */
+  protocols?: ChainProtocolInits
 }
 
 /** Options of async node calls. */
@@ -337,7 +339,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
 
   const protocols: ChainProtocol[] = chain == null
     ? []
-    : chainProtocols({ config: cfg, peerId: identity.peerId, libp2p: host, reqresp, peers: peerManagerRef, chain, logs, registry, events })
+    : chainProtocols({ config: cfg, peerId: identity.peerId, libp2p: host, reqresp, peers: peerManagerRef, chain, logs, registry, events }, structuredClone(components.protocols ?? {}))
 
   const direct = createDirect()({
     reqresp,

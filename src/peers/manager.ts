@@ -502,8 +502,9 @@ class DefaultPeerManager extends TypedEventEmitter<PeerManagerEvents> implements
       id = formatCidr(cidr)
     }
     const now = this.clock()
-    const { ban } = this.guard.bans.add({ id, kind, target: id, reason, source: 'manual', created: now, expires: now + durationMs })
-    this.metrics.bans?.increment({ manual: true })
+    const source = request.source === 'auto' ? 'auto' : 'manual'
+    const { ban } = this.guard.bans.add({ id, kind, target: id, reason, source, created: now, expires: now + durationMs })
+    this.metrics.bans?.increment({ [source]: true })
     this.log('banned %s %s until %s: %s', kind, id, new Date(ban.expires).toISOString(), reason)
     this.safeDispatchEvent('peer:banned', { detail: ban })
     this.enforceBans()

@@ -61,6 +61,12 @@ export interface BanRequest {
   durationMs?: number
   /** Why; shown in `GET /bans`. Required, at most MAX_BAN_REASON_LENGTH characters. */
   reason: string
+  /**
+   * Who decided it: `manual` (the operator, the default) or `auto` (protocol
+   * code, e.g. a short ban for a peer on another chain). Automatic bans may be
+   * dropped from a full list; operator bans never are.
+   */
+  source?: 'manual' | 'auto'
 }
 
 /** One connected peer, for `GET /peers`. Plain data: JSON-serialisable. */

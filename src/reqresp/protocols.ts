@@ -131,9 +131,12 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
     maxResponseItems: 1,
     costUnit: 'items',
     maxCost: MAX_HEADERS_PER_MESSAGE,
+    // headers are served from memory (a full answer is ~170 KB): a syncing peer may
+    // pull as fast as it validates (tens of thousands per second), as Bitcoin Core
+    // serves getheaders without a quota; the per-peer totals still bound the rest
     quota: {
-      byPeer: { messages: q(20, 10 * SECOND), cost: q(20 * MAX_HEADERS_PER_MESSAGE, 10 * SECOND) },
-      total: { cost: q(200 * MAX_HEADERS_PER_MESSAGE, 10 * SECOND) }
+      byPeer: { messages: q(200, 10 * SECOND), cost: q(200 * MAX_HEADERS_PER_MESSAGE, 10 * SECOND) },
+      total: { cost: q(1000 * MAX_HEADERS_PER_MESSAGE, 10 * SECOND) }
     },
     timeouts: TIMEOUTS,
     maxInboundStreams: 2,
@@ -148,9 +151,12 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
     maxResponseItems: MAX_BLOCKS_PER_RESPONSE,
     costUnit: 'items',
     maxCost: MAX_BLOCKS_PER_RESPONSE,
+    // a syncing peer takes about as many blocks per second as it can connect
+    // (thousands of small blocks); big blocks are bounded by the response
+    // timeout and 2 streams per connection, not by this count
     quota: {
-      byPeer: { messages: q(20, 10 * SECOND), cost: q(4 * MAX_BLOCKS_PER_RESPONSE, 10 * SECOND) },
-      total: { cost: q(40 * MAX_BLOCKS_PER_RESPONSE, 10 * SECOND) }
+      byPeer: { messages: q(100, 10 * SECOND), cost: q(40 * MAX_BLOCKS_PER_RESPONSE, 10 * SECOND) },
+      total: { cost: q(400 * MAX_BLOCKS_PER_RESPONSE, 10 * SECOND) }
     },
     timeouts: TIMEOUTS,
     maxInboundStreams: 2,

@@ -1,222 +1,77 @@
 /**
- * Test helpers for the relay protocols: a fake chain whose transactions say
- * what the mempool should think of them, and relay nodes on the in-memory
- * request/response network (real engine, real codecs, no sockets).
+ * Helpers for the chain-protocol tests: regtest chains built once and copied
+ * into node data dirs, nodes that serve them, and waits on sync.
  */
-import { createHash } from 'node:crypto'
-import { TypedEventEmitter } from 'main-event'
-import { ChainwireError } from '../../src/errors.ts'
-import { reqResp } from '../../src/reqresp/index.ts'
-import { manualClock } from '../../src/service/clock.ts'
-import { txRelay } from '../../src/protocols/tx-relay/index.ts'
-import { makePeerId, noopLogger } from '../helpers/reqresp.ts'
-import type { ChainAdapter, ChainEvents, Hash, MempoolAddResult, MempoolEntry } from '../../src/chain/index.ts'
-import type { Verdict } from '../../src/errors.ts'
-import type { ProtocolHostEvents } from '../../src/node/chain-protocols.ts'
-import type { PeerInfo, UsefulKind } from '../../src/peers/types.ts'
-import type { ReqResp } from '../../src/reqresp/index.ts'
-import type { ManualClock } from '../../src/service/clock.ts'
-import type { TxRelay, TxRelayInit } from '../../src/protocols/tx-relay/index.ts'
-import type { memoryNetwork } from '../helpers/reqresp.ts'
-import type { PeerId } from '@libp2p/interface'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CHAIN_DIR } from '../../src/config/constants.ts'
+import { buildChain, createDevchain } from '../../src/devchain/index.ts'
+import { createNode } from '../../src/node/index.ts'
+import { isSyncService } from '../../src/protocols/sync/index.ts'
+import { testConfig, testLogs } from '../helpers/nodes.ts'
+import { waitFor } from '../helpers/wait.ts'
+import type { BuildChainOptions, BuiltChain, Devchain } from '../../src/devchain/index.ts'
+import type { ChainwireNode, NodeComponents } from '../../src/node/index.ts'
+import type { NodeConfig } from '../../src/config/options.ts'
+import type { SyncService } from '../../src/protocols/sync/index.ts'
 
-/** What the fake mempool thinks of a transaction. */
-export type FakeKind = 'valid' | 'invalid' | 'invalid-ignore' | 'conflict'
+export const NETWORK = 'regtest'
 
-const KIND_CODES: Record<FakeKind, number> = { valid: 0, invalid: 1, 'invalid-ignore': 2, conflict: 3 }
+/** A regtest chain built once in a directory, to copy into nodes. */
+export interface ChainDir {
+  /** Holds the store (`<dir>/chain`), as `createDevchain({ dataDir: dir })` made it. */
+  dir: string
+  built: BuiltChain
+  cleanup (): Promise<void>
+}
 
-/** A transaction of the fake chain: kind, fee rate, a nonce, optionally a parent. */
-export interface FakeTx { bytes: Uint8Array, txid: Uint8Array, hex: string }
-
-let nonce = 0
-
-/** A fake transaction. Its bytes encode what the fake mempool will say about it. */
-export function fakeTx (opts: { kind?: FakeKind, feeRate?: number, parent?: Uint8Array, size?: number } = {}): FakeTx {
-  const size = Math.max(opts.size ?? 64, 45)
-  const bytes = new Uint8Array(size)
-  const dv = new DataView(bytes.buffer)
-  bytes[0] = KIND_CODES[opts.kind ?? 'valid']
-  dv.setUint32(1, opts.feeRate ?? 2000, true)
-  dv.setFloat64(5, ++nonce + Math.random(), true)
-  if (opts.parent != null) {
-    bytes[13] = 1
-    bytes.set(opts.parent, 14)
+/** Build `n` blocks in a fresh regtest store (closed afterwards). */
+export async function buildChainDir (n: number, options: BuildChainOptions = {}): Promise<ChainDir> {
+  const dir = await mkdtemp(join(tmpdir(), 'cw-chain-'))
+  const chain = await createDevchain({ dataDir: dir, network: NETWORK })
+  let built: BuiltChain
+  try {
+    built = await buildChain(chain, n, options)
+  } finally {
+    await chain.close()
   }
-  const txid = fakeTxId(bytes)
-  return { bytes, txid, hex: Buffer.from(txid).toString('hex') }
+  return { dir, built, cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
 }
 
-export function fakeTxId (bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bytes).digest())
+/** Copy a built store into a node's data dir, where `createNode` opens it. */
+export async function seedChain (nodeDir: string, from: ChainDir): Promise<void> {
+  await cp(join(from.dir, 'chain'), join(nodeDir, CHAIN_DIR, 'chain'), { recursive: true })
 }
 
-class FakeTxError extends ChainwireError {
-  static override name = 'FakeTxError'
-  constructor (message: string, verdict: Verdict) {
-    super(message, verdict)
-    this.name = 'FakeTxError'
-  }
+/** Regtest devchain node config: loopback, no DHT, quiet. */
+export function chainConfig (dataDir: string, extra: Partial<NodeConfig> = {}): Partial<NodeConfig> {
+  return testConfig(dataDir, { network: NETWORK, chain: 'devchain', dht: false, ...extra })
 }
 
-/** A fake chain: a mempool map that judges transactions by their first bytes. */
-export interface FakeChain {
-  chain: ChainAdapter
-  pool: Map<string, MempoolEntry>
-  /** Calls to mempool.add, in order (hex txids). */
-  adds: string[]
-  minFeeRate: number
-  /** Add a transaction locally (as a wallet would). */
-  addLocal (tx: FakeTx): Promise<MempoolAddResult>
+/** Create and start a devchain node. */
+export async function startChainNode (dataDir: string, extra: Partial<NodeConfig> = {}, components: NodeComponents = {}, name = 'node'): Promise<ChainwireNode> {
+  const node = await createNode(chainConfig(dataDir, extra), { logs: testLogs(name), ...components })
+  await node.start()
+  return node
 }
 
-export function fakeChain (init: { minFeeRate?: number, network?: string } = {}): FakeChain {
-  const events = new TypedEventEmitter<ChainEvents>()
-  const pool = new Map<string, MempoolEntry>()
-  const orphans = new Map<string, { bytes: Uint8Array, peer?: string, parent: string }>()
-  const adds: string[] = []
-  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-  const fake: FakeChain = { chain: undefined as unknown as ChainAdapter, pool, adds, minFeeRate: init.minFeeRate ?? 1000, addLocal: undefined as any }
-
-  const txId = (bytes: Uint8Array): Uint8Array => {
-    if (bytes.byteLength < 45) throw new FakeTxError(`malformed: ${bytes.byteLength} bytes`, 'fatal')
-    return fakeTxId(bytes)
-  }
-
-  const insert = (bytes: Uint8Array, txid: Uint8Array, feeRate: number, peer?: string): void => {
-    pool.set(hex(txid), { txid, tx: bytes, fee: BigInt(feeRate), size: bytes.byteLength, feeRate, added: Date.now() })
-    events.safeDispatchEvent('tx:added', { detail: peer == null ? { txid, feeRate } : { txid, feeRate, from: peer } })
-    // resolve orphans waiting for it
-    for (const [h, o] of [...orphans]) {
-      if (o.parent !== hex(txid)) continue
-      orphans.delete(h)
-      const id = fakeTxId(o.bytes)
-      insert(o.bytes, id, new DataView(o.bytes.buffer).getUint32(1, true), o.peer)
-    }
-  }
-
-  const add = async (bytes: Uint8Array, options: { peer?: string } = {}): Promise<MempoolAddResult> => {
-    let txid: Uint8Array
-    try {
-      txid = txId(bytes)
-    } catch (err: any) {
-      return { status: 'invalid', error: err }
-    }
-    const h = hex(txid)
-    adds.push(h)
-    await Promise.resolve()
-    if (pool.has(h) || orphans.has(h)) return { status: 'duplicate', txid }
-    const kind = bytes[0]
-    const feeRate = new DataView(bytes.buffer, bytes.byteOffset).getUint32(1, true)
-    if (kind === KIND_CODES.invalid) return { status: 'invalid', txid, error: new FakeTxError(`tx ${h} is invalid`, 'fatal') }
-    if (kind === KIND_CODES['invalid-ignore']) return { status: 'invalid', txid, error: new FakeTxError(`tx ${h} spends an immature coin`, 'ignore') }
-    if (kind === KIND_CODES.conflict) return { status: 'conflict', txid, reason: 'conflicts with a pool transaction' }
-    if (feeRate < fake.minFeeRate) return { status: 'fee-too-low', txid, reason: `fee rate ${feeRate} < ${fake.minFeeRate}` }
-    if (bytes[13] === 1) {
-      const parent = bytes.slice(14, 46)
-      if (!pool.has(hex(parent))) {
-        orphans.set(h, { bytes, peer: options.peer, parent: hex(parent) })
-        return { status: 'orphan', txid, missing: [parent] }
-      }
-    }
-    insert(bytes, txid, feeRate, options.peer)
-    return { status: 'accepted', txid }
-  }
-  fake.addLocal = async (tx) => await add(tx.bytes)
-
-  const chain = Object.assign(events, {
-    networkId: init.network ?? 'testnet',
-    genesisHash: new Uint8Array(32),
-    txId,
-    mempool: {
-      has: (txid: Hash) => pool.has(hex(txid)),
-      get: (txid: Hash) => pool.get(hex(txid))?.tx,
-      add,
-      minFeeRate: () => fake.minFeeRate,
-      size: () => pool.size,
-      entries: () => pool.values(),
-      feeRateOf: (txid: Hash) => pool.get(hex(txid))?.feeRate,
-      forgetPeer: () => {}
-    }
-  })
-  fake.chain = chain as unknown as ChainAdapter
-  return fake
+/** The node's sync service. */
+export function syncOf (node: ChainwireNode): SyncService {
+  const s = node.protocols.get('sync')
+  if (!isSyncService(s)) throw new Error('node runs no sync service')
+  return s
 }
 
-/** Reports and useful marks a relay made, with the peer list it sees. */
-export interface RecordingPeers {
-  reports: Array<{ peer: string, verdict: Verdict, reason: string }>
-  useful: Array<{ peer: string, kind: UsefulKind }>
-  directions: Map<string, 'inbound' | 'outbound'>
-  report (peer: PeerId, verdict: Verdict, reason: string): void
-  markUseful (peer: PeerId, kind: UsefulKind): void
-  list (): PeerInfo[]
+/** The node's devchain. */
+export function chainOf (node: ChainwireNode): Devchain {
+  if (node.devchain == null) throw new Error('node runs no devchain')
+  return node.devchain
 }
 
-export function recordingPeers (): RecordingPeers {
-  const p: RecordingPeers = {
-    reports: [],
-    useful: [],
-    directions: new Map(),
-    report (peer, verdict, reason) { p.reports.push({ peer: peer.toString(), verdict, reason }) },
-    markUseful (peer, kind) { p.useful.push({ peer: peer.toString(), kind }) },
-    list () {
-      return [...p.directions].map(([id, direction]) => ({ id, direction } as unknown as PeerInfo))
-    }
-  }
-  return p
+/** Wait until `node`'s tip is `hash` (hex). */
+export async function waitForTip (node: ChainwireNode, hash: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(() => Buffer.from(chainOf(node).tip().hash).toString('hex') === hash, `tip ${hash.slice(0, 16)} on ${node.peerId.toString().slice(-6)} (at ${chainOf(node).tip().height})`, timeoutMs)
 }
 
-/** A tx-relay node on the in-memory network. */
-export interface RelayNode {
-  peerId: PeerId
-  rr: ReqResp
-  relay: TxRelay
-  fake: FakeChain
-  peers: RecordingPeers
-  events: TypedEventEmitter<ProtocolHostEvents>
-  clock: ManualClock
-  stop (): Promise<void>
-}
-
-/**
- * Start a relay node. The relay runs on `clock` (advance it to trickle and
- * time out); the engine on its own manual clock that never moves, so its
- * timeouts stay out of the way unless a test wants them.
- */
-export async function relayNode (net: ReturnType<typeof memoryNetwork>, clock: ManualClock, init: Partial<TxRelayInit> = {}, chain?: FakeChain): Promise<RelayNode> {
-  const peerId = await makePeerId()
-  const endpoint = net.endpoint(peerId)
-  const peers = recordingPeers()
-  const rr = reqResp({ network: 'testnet' })({ registrar: endpoint.registrar, dialer: endpoint.dialer, peers, logger: noopLogger, clock: manualClock() })
-  await rr.start()
-  const fake = chain ?? fakeChain()
-  const events = new TypedEventEmitter<ProtocolHostEvents>()
-  const relay = txRelay({ network: 'testnet', ...init })({ reqresp: rr, peers, chain: fake.chain, events, logger: noopLogger, clock, random: () => 0.5 })
-  await relay.start()
-  return {
-    peerId,
-    rr,
-    relay,
-    fake,
-    peers,
-    events,
-    clock,
-    async stop () {
-      await relay.stop()
-      await rr.stop()
-    }
-  }
-}
-
-/** Tell `a` it dialed `b` (a's outbound, b's inbound). */
-export function connect (a: RelayNode, b: RelayNode): void {
-  a.peers.directions.set(b.peerId.toString(), 'outbound')
-  b.peers.directions.set(a.peerId.toString(), 'inbound')
-  a.events.safeDispatchEvent('peer:connect', { detail: { peer: b.peerId, direction: 'outbound', addr: '/memory/test' } })
-  b.events.safeDispatchEvent('peer:connect', { detail: { peer: a.peerId, direction: 'inbound', addr: '/memory/test' } })
-}
-
-/** Let microtasks and in-memory streams run. */
-export async function settle (rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise(resolve => setImmediate(resolve))
-}
+export const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex')

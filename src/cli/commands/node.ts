@@ -7,6 +7,8 @@ import { createApi } from '../../api/index.ts'
 import type { ApiServer } from '../../api/index.ts'
 import { fieldHelp, fieldOptions, parse } from '../args.ts'
 import { onShutdownSignals } from '../lifecycle.ts'
+import { showSyncProgress } from '../progress.ts'
+import { isSyncService } from '../../protocols/sync/index.ts'
 import type { Command } from '../main.ts'
 
 /** File in the data dir where a running node records its API address, for the client commands. */
@@ -36,8 +38,10 @@ export const nodeCommand: Command = {
     const node = await createNode(cfg)
     const apiFile = join(cfg.dataDir, API_FILE)
     let api: ApiServer | undefined
+    let stopProgress: (() => void) | undefined
 
     const shutdown = async (): Promise<void> => {
+      stopProgress?.()
       await api?.stop()
       await rm(apiFile, { force: true })
       await node.stop()
@@ -55,6 +59,9 @@ export const nodeCommand: Command = {
 
     const st = node.status()
     process.stdout.write(`peer id   ${st.peerId}\nnetwork   ${st.network}\n${st.addrs.map(a => `listen    ${a}`).join('\n')}\napi       ${api?.url ?? 'disabled'}\n`)
+    // a live bar on a terminal, periodic lines otherwise
+    const sync = node.protocols.get('sync')
+    if (isSyncService(sync)) stopProgress = showSyncProgress(sync, process.stdout)
 
     await done
     return 0

@@ -1,0 +1,321 @@
+/**
+ * Sync benchmarks: `npm run bench -- sync`.
+ *
+ * Each network figure is a ratio to the local work it cannot avoid, measured
+ * in the same run on the same machine:
+ *
+ * 1. Headers per second synced from one peer over loopback (sync with a
+ *    download window of 0: headers only), over local `validateHeaders`
+ *    throughput on the same headers in 2000-header batches.
+ * 2. Blocks per second and MB/s synced from 1 and from 4 peers, over local
+ *    block-connect throughput (`submitBlock` of the same blocks into a fresh
+ *    store), for empty blocks (per-block overhead) and for blocks of 10
+ *    signed transactions (byte throughput, signature-bound).
+ *
+ * The serving nodes run in child processes (`--serve`), so the syncing node
+ * has its process to itself; on a 2-core machine they still share the cores.
+ *
+ * Writes bench/results/sync.json and bench/results/sync.md.
+ */
+import { spawn } from 'node:child_process'
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { CHAIN_DIR } from '../src/config/constants.ts'
+import { buildChain, createDevchain } from '../src/devchain/index.ts'
+import type { Devchain } from '../src/devchain/index.ts'
+import { createLogs } from '../src/logger.ts'
+import { createNode } from '../src/node/index.ts'
+import type { ChainwireNode } from '../src/node/index.ts'
+import { isSyncService } from '../src/protocols/sync/index.ts'
+import type { SyncService } from '../src/protocols/sync/index.ts'
+import type { ChildProcess } from 'node:child_process'
+
+const HERE = fileURLToPath(new URL('.', import.meta.url))
+const SELF = fileURLToPath(import.meta.url)
+const NETWORK = 'regtest'
+const EMPTY_BLOCKS = 20_000
+const TX_BLOCKS = 1_000
+const TXS_PER_BLOCK = 10
+const ROUNDS = 2
+/** Header syncs are short (a fraction of a second), so more rounds steady them. */
+const HEADER_ROUNDS = 5
+
+const quiet = createLogs({ level: 'error', sink: () => {} })
+
+function nodeConfig (dataDir: string): any {
+  return { network: NETWORK, dataDir, chain: 'devchain', listen: ['/ip4/127.0.0.1/tcp/0'], api: '', dht: false, logLevel: 'error' }
+}
+
+// ---------------------------------------------------------------- child: a serving node
+
+async function serve (dataDir: string): Promise<void> {
+  const node = await createNode(nodeConfig(dataDir), { logs: quiet })
+  await node.start()
+  process.stdout.write(JSON.stringify({ addr: node.status().addrs[0], height: node.chain?.tip().height }) + '\n')
+  const stop = async (): Promise<void> => {
+    await node.stop()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => { void stop() })
+  process.stdin.on('end', () => { void stop() })
+  process.stdin.resume()
+}
+
+interface Server { proc: ChildProcess, addr: string }
+
+async function startServer (dataDir: string): Promise<Server> {
+  const proc = spawn(process.execPath, [SELF, '--serve', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve)
+    proc.once('exit', (code) => { reject(new Error(`server exited with ${code}`)) })
+  })
+  return { proc, addr: JSON.parse(line).addr }
+}
+
+async function stopServer (s: Server): Promise<void> {
+  const done = new Promise(resolve => s.proc.once('exit', resolve))
+  s.proc.kill('SIGTERM')
+  await done
+}
+
+// ---------------------------------------------------------------- workloads
+
+interface Workload {
+  name: string
+  dir: string
+  height: number
+  headers: Uint8Array[]
+  blocks: Uint8Array[]
+  bytes: number
+}
+
+async function readAll (chain: Devchain): Promise<{ headers: Uint8Array[], blocks: Uint8Array[] }> {
+  const headers: Uint8Array[] = []
+  let locator = [chain.genesisHash]
+  for (;;) {
+    const batch = await chain.getHeaders(locator, undefined, 2000)
+    if (batch.length === 0) break
+    headers.push(...batch)
+    locator = [chain.decodeHeader(batch[batch.length - 1]).hash]
+  }
+  const blocks: Uint8Array[] = []
+  for (let h = 1; h <= chain.tip().height; h += 500) blocks.push(...await chain.getBlocksByRange(h, 500))
+  return { headers, blocks }
+}
+
+async function workload (root: string, name: string, build: (c: Devchain) => Promise<unknown>): Promise<Workload> {
+  const dir = join(root, name)
+  const chain = await createDevchain({ dataDir: dir, network: NETWORK })
+  await build(chain)
+  const { headers, blocks } = await readAll(chain)
+  const height = chain.tip().height
+  await chain.close()
+  return { name, dir, height, headers, blocks, bytes: blocks.reduce((n, b) => n + b.byteLength, 0) }
+}
+
+// ---------------------------------------------------------------- local baselines
+
+async function localHeaders (root: string, w: Workload): Promise<number> {
+  const chain = await createDevchain({ dataDir: await mkdtemp(join(root, 'vh-')), network: NETWORK })
+  try {
+    const start = performance.now()
+    let parent
+    for (let i = 0; i < w.headers.length; i += 2000) {
+      const infos = await chain.validateHeaders(w.headers.slice(i, i + 2000), parent)
+      parent = infos[infos.length - 1]
+    }
+    return w.headers.length / ((performance.now() - start) / 1000)
+  } finally {
+    await chain.close()
+  }
+}
+
+async function localConnect (root: string, w: Workload): Promise<number> {
+  const chain = await createDevchain({ dataDir: await mkdtemp(join(root, 'lc-')), network: NETWORK })
+  try {
+    const start = performance.now()
+    for (const b of w.blocks) {
+      const r = await chain.submitBlock(b)
+      if (r.status !== 'accepted') throw new Error(`local connect: ${r.status}`)
+    }
+    return w.blocks.length / ((performance.now() - start) / 1000)
+  } finally {
+    await chain.close()
+  }
+}
+
+// ---------------------------------------------------------------- network
+
+async function client (root: string, init: Record<string, unknown> = {}): Promise<{ node: ChainwireNode, sync: SyncService }> {
+  const node = await createNode(nodeConfig(await mkdtemp(join(root, 'client-'))), { logs: quiet, protocols: { sync: init } })
+  await node.start()
+  const sync = node.protocols.get('sync')
+  if (!isSyncService(sync)) throw new Error('no sync service')
+  return { node, sync }
+}
+
+async function until (cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('benchmark step timed out')
+    await new Promise(resolve => setTimeout(resolve, 2))
+  }
+}
+
+/** Headers/s from one peer: sync with no download window, from the first request to the last header. */
+async function networkHeaders (root: string, w: Workload, server: Server): Promise<number> {
+  const { node, sync } = await client(root, { downloadWindow: 0, maxHeadersAhead: w.height })
+  try {
+    await node.dial(server.addr)
+    await until(() => sync.state().inFlight.headerRequests > 0 || sync.state().headers.height > 0, 10_000)
+    const start = performance.now()
+    await until(() => sync.state().headers.height >= w.height, 120_000)
+    return w.height / ((performance.now() - start) / 1000)
+  } finally {
+    await node.stop()
+  }
+}
+
+/** Blocks/s from `servers`: from the dials to the last block connected. */
+async function networkBlocks (root: string, w: Workload, servers: Server[]): Promise<number> {
+  const { node } = await client(root)
+  try {
+    const chain = node.chain as Devchain
+    const start = performance.now()
+    await Promise.all(servers.map(async s => await node.dial(s.addr)))
+    await until(() => chain.tip().height >= w.height, 300_000)
+    return w.height / ((performance.now() - start) / 1000)
+  } finally {
+    await node.stop()
+  }
+}
+
+const best = async (n: number, f: () => Promise<number>): Promise<number> => {
+  let b = 0
+  for (let i = 0; i < n; i++) b = Math.max(b, await f())
+  return b
+}
+
+// ---------------------------------------------------------------- main
+
+async function main (): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'chainwire-bench-sync-'))
+  const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+  try {
+    console.log(`building ${EMPTY_BLOCKS} empty blocks and ${TX_BLOCKS} blocks of ${TXS_PER_BLOCK} transactions…`)
+    const empty = await workload(root, 'empty', async (c) => await buildChain(c, EMPTY_BLOCKS))
+    const txs = await workload(root, 'txs', async (c) => {
+      await buildChain(c, 12)
+      await buildChain(c, TX_BLOCKS - 12, { txsPerBlock: TXS_PER_BLOCK })
+    })
+
+    console.log('local baselines…')
+    const validate = await best(3, async () => await localHeaders(root, empty))
+    const connect: Record<string, number> = {}
+    for (const w of [empty, txs]) connect[w.name] = await best(ROUNDS, async () => await localConnect(root, w))
+
+    const rows: Array<{ workload: string, peers: number, blocksPerSec: number, mbPerSec: number, localBlocksPerSec: number, ratio: number }> = []
+    let headersPerSec = 0
+    for (const w of [empty, txs]) {
+      const servers: Server[] = []
+      // servers are started only when needed: idle ones still take CPU from the syncing node
+      const serve = async (k: number): Promise<void> => {
+        for (let i = servers.length; i < k; i++) {
+          const d = join(root, `${w.name}-s${i}`)
+          await mkdir(join(d, CHAIN_DIR), { recursive: true })
+          await cp(join(w.dir, 'chain'), join(d, CHAIN_DIR, 'chain'), { recursive: true })
+          servers.push(await startServer(d))
+        }
+      }
+      try {
+        await serve(1)
+        if (w === empty) {
+          console.log('headers over the network…')
+          headersPerSec = await best(HEADER_ROUNDS, async () => await networkHeaders(root, w, servers[0]))
+        }
+        for (const k of [1, 4]) {
+          await serve(k)
+          console.log(`${w.name}: blocks from ${k} peer(s)…`)
+          const rate = await best(ROUNDS, async () => await networkBlocks(root, w, servers.slice(0, k)))
+          rows.push({
+            workload: w.name,
+            peers: k,
+            blocksPerSec: Math.round(rate),
+            mbPerSec: Number((rate * w.bytes / w.blocks.length / 1e6).toFixed(3)),
+            localBlocksPerSec: Math.round(connect[w.name]),
+            ratio: Number((rate / connect[w.name]).toFixed(3))
+          })
+        }
+      } finally {
+        await Promise.all(servers.map(stopServer))
+      }
+    }
+
+    const result = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+      headers: {
+        count: empty.height,
+        localValidatePerSec: Math.round(validate),
+        networkPerSec: Math.round(headersPerSec),
+        ratio: Number((headersPerSec / validate).toFixed(3)),
+        goal: 0.5
+      },
+      blocks: rows,
+      workloads: [empty, txs].map(w => ({ name: w.name, blocks: w.height, avgBlockBytes: Math.round(w.bytes / w.blocks.length) })),
+      rounds: ROUNDS
+    }
+    await mkdir(join(HERE, 'results'), { recursive: true })
+    await writeFile(join(HERE, 'results', 'sync.json'), JSON.stringify(result, null, 2) + '\n')
+
+    const lines = [
+      '# Sync benchmark',
+      '',
+      `${result.date}, Node ${result.node}, ${result.cpus}. Command: \`npm run bench -- sync\`.`,
+      `Serving nodes in child processes on 127.0.0.1 (tcp + noise + yamux); the syncing node in the benchmark process. Best of ${ROUNDS} rounds (headers: ${HEADER_ROUNDS}).`,
+      '',
+      '## Headers from one peer',
+      '',
+      `${fmt(empty.height)} headers; sync with a download window of 0 (headers only), timed from the first request to the last header.`,
+      '',
+      '| | headers/s |',
+      '|---|---:|',
+      `| local \`validateHeaders\` (2000-header batches) | ${fmt(validate)} |`,
+      `| synced from one peer over loopback | ${fmt(headersPerSec)} |`,
+      '',
+      `**Ratio network / validation: ${result.headers.ratio}** (goal ≥ 0.5: ${result.headers.ratio >= 0.5 ? 'met' : 'missed'}).`,
+      '',
+      'Where the time goes: one get_headers is in flight per peer (each answer\'s last header starts the next locator), and',
+      'the next request is sent while the previous answer is validated, in chunks of 500. Each request opens a libp2p stream',
+      '(yamux, multistream-select and a peer-store read and write on both sides: about 2–4 ms here), and the answer is',
+      'decrypted, decoded and indexed on the same thread that validates. Validation is about 4 µs per header; the rest of',
+      'the path (stream set-up on both sides, transfer, decoding, indexing) costs more again, so one peer stays below local validation.',
+      '',
+      '## Blocks from 1 and 4 peers',
+      '',
+      `Workloads: ${result.workloads.map(w => `\`${w.name}\` (${fmt(w.blocks)} blocks, ${fmt(w.avgBlockBytes)} B average)`).join(', ')}.`,
+      'Timed from the first dial to the last block connected; local connect is `submitBlock` of the same blocks into a fresh store.',
+      '',
+      '| workload | peers | blocks/s | MB/s | local connect blocks/s | ratio |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map(r => `| ${r.workload} | ${r.peers} | ${fmt(r.blocksPerSec)} | ${fmt(r.mbPerSec, 3)} | ${fmt(r.localBlocksPerSec)} | ${r.ratio} |`),
+      '',
+      'Blocks connect in order on one thread, so connecting is the ceiling; downloads keep the window full (the buffer',
+      'stays near the window while the tip advances). With 4 peers, 4 serving processes share the 2 cores with the',
+      'syncing node, so on this machine more peers cannot go faster than one; on separate machines they would add',
+      'bandwidth and take over from slow or stalling peers.',
+      ''
+    ]
+    await writeFile(join(HERE, 'results', 'sync.md'), lines.join('\n'))
+    console.log(lines.join('\n'))
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === '--serve') await serve(process.argv[3])
+else await main()
