@@ -506,7 +506,9 @@ export const cmpctBlockCodec: Codec<CmpctBlock> = defineCodec<CmpctBlock, pbRela
       header: ab(v.header),
       nonce: v.nonce,
       shortIds: ab(shortIdsToBytes(v.shortIds, fail)),
-      prefilled: v.prefilled.map((p, i) => ({ index: diffs[i], tx: ab(p.tx) }))
+      prefilled: v.prefilled.map((p, i) => ({ index: diffs[i], tx: ab(p.tx) })),
+      acceptedAtMs: v.acceptedAtMs ?? 0,
+      hops: v.hops ?? 0
     }
   },
   fromPb: (p, fail) => {
@@ -515,7 +517,9 @@ export const cmpctBlockCodec: Codec<CmpctBlock> = defineCodec<CmpctBlock, pbRela
       header: p.header,
       nonce: p.nonce,
       shortIds: bytesToShortIds(p.shortIds, fail),
-      prefilled: p.prefilled.map((x, i) => ({ index: indexes[i], tx: x.tx }))
+      prefilled: p.prefilled.map((x, i) => ({ index: indexes[i], tx: x.tx })),
+      acceptedAtMs: p.acceptedAtMs,
+      hops: p.hops
     }
   },
   check: (v, fail) => {
@@ -526,6 +530,8 @@ export const cmpctBlockCodec: Codec<CmpctBlock> = defineCodec<CmpctBlock, pbRela
     if (v.shortIds.length + v.prefilled.length > MAX_BLOCK_TXS) {
       fail(`shortIds + prefilled has ${v.shortIds.length + v.prefilled.length} entries (max ${MAX_BLOCK_TXS})`)
     }
+    if (v.acceptedAtMs != null) checkUint(fail, 'acceptedAtMs', v.acceptedAtMs)
+    if (v.hops != null) checkUint(fail, 'hops', v.hops, MAX_ANNOUNCE_HOPS)
     for (let i = 0; i < v.prefilled.length; i++) {
       checkUint(fail, `prefilled[${i}].index`, v.prefilled[i].index, MAX_BLOCK_TXS - 1)
       checkBytes(fail, `prefilled[${i}].tx`, v.prefilled[i].tx, MAX_TX_BYTES, 1)
