@@ -104,6 +104,9 @@ export function chainProtocols (c: ChainProtocolComponents, init: ChainProtocolI
     peers: c.peers,
     chain: c.chain,
     events: c.events,
+    // blocks go out and come in through sync's announcement path; we advertise our version in the status
+    relay: sync.relay,
+    status,
     logger: c.logs,
     registry: c.registry,
     txKnowledge: {

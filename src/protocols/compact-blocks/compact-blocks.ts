@@ -1,55 +1,66 @@
 /**
- * Compact block relay (BIP152) on chainwire's request/response methods.
+ * Compact block relay (BIP152), plugged into block sync's relay extension
+ * point (`sync.relay`, see `src/protocols/sync/relay.ts`): sync decides when
+ * a block is announced and which announced block to fetch, and it submits
+ * every block; this module sends and rebuilds the blocks compactly.
  *
- * Negotiation: at connect we send every peer `sendcmpct(announce=false, 1)`:
- * we can receive compact blocks. A peer that then gives us a new block first
- * is asked for high-bandwidth mode (`sendcmpct(true, 1)`); at most three are,
- * the most recent first-deliverers, never dropping the last outbound one for
- * an inbound one (`hb-peers.ts`).
+ * Negotiation: at connect we send every peer `sendcmpct(announce=false, 1)`
+ * (we take compact blocks) and advertise version 1 in our status. A peer
+ * whose block became our new tip first is asked for high-bandwidth mode
+ * (`sendcmpct(true, 1)`); at most three are, the most recent
+ * first-deliverers, never dropping the last outbound one for an inbound one
+ * (`hb-peers.ts`).
  *
- * Sending: on each new tip the block is pushed as `cmpctblock` to the peers
- * that asked us for high-bandwidth mode; low-bandwidth peers get an `inv`
- * (until the block announcement path of sync takes that over) and request
- * the compact block with `getdata(cmpct_block)`. Each compact block prefills
- * the coinbase and the transactions the peer probably lacks: those we had to
- * fetch ourselves, and those still waiting in our announcement queue to it.
+ * Sending (a {@link BlockAnnouncer}): when sync announces a new best block,
+ * the peers that asked us for high-bandwidth mode get a `cmpctblock` at once,
+ * carrying the origin's acceptance time and hop count as a `block_announce`
+ * would; the others get sync's header announcement and, when they speak
+ * compact blocks, ask for the compact block with `getdata(cmpct_block)`. Each
+ * compact block prefills the coinbase and what the peer probably lacks.
  *
- * Receiving: the header is checked first (an invalid header is the peer's
- * fault); the block is rebuilt from the mempool and the extra pool; what is
- * missing comes with one `getblocktxn`/`blocktxn` round trip; the assembled
- * block goes to `chain.submitBlock`. A short-id collision, a block that fails
- * validation once assembled, or a failed round trip falls back to the full
- * block (`get_blocks_by_hash`), without penalty: in high-bandwidth mode a
- * block is relayed before it is fully validated (BIP152).
+ * Receiving: a pushed `cmpctblock` is kept and its header handed to sync
+ * (`relay.announced`), which validates it (an invalid header is the
+ * relayer's fault) and schedules the block; sync then asks its fetchers, and
+ * ours (a {@link BlockFetcher}) rebuilds the block from the mempool and the
+ * extra pool, asking one `getblocktxn` for what is missing. For a header
+ * announcement the fetcher first asks the announcer for the compact block. A
+ * short-id collision or a failed round trip returns nothing, so sync falls
+ * back to the full block; sync drops a rebuilt block that turns out invalid
+ * without penalising the relayer (BIP152), and a second request for it gets
+ * the full block.
  *
  * @module
  */
 import { randomBytes } from 'node:crypto'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { AbortError } from '../../errors.ts'
+import { MAX_ANNOUNCE_HOPS } from '../../wire/constants.ts'
 import { systemClock } from '../../service/clock.ts'
 import { ResourceUnavailableError } from '../../service/errors.ts'
 import { buildCompactBlock, reconstruct } from './compact.ts'
 import {
   COMPACT_BLOCK_VERSION, COMPACT_BLOCKS_COMPONENT, COMPACT_BLOCKS_PROTOCOL, DEFAULT_EXTRA_POOL_BYTES, DEFAULT_EXTRA_POOL_TXS,
-  DEFAULT_MAX_PREFILL_BYTES, DEFAULT_PREFILL_RECENT_MS, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_RECENT_TX_TIMES, MAX_BLOCKTXN_DEPTH, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS,
-  MAX_ANNOUNCE_TIP_AGE_SEC, MAX_BLOCK_RECORDS, MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS, MAX_PARTIAL_BLOCKS_PER_PEER, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED
+  DEFAULT_MAX_PREFILL_BYTES, DEFAULT_PREFILL_RECENT_MS, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_BLOCK_RECORDS, MAX_BLOCKTXN_DEPTH,
+  MAX_BLOCK_OUTCOMES, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS, MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS,
+  MAX_PARTIAL_BLOCKS_PER_PEER, MAX_PENDING_COMPACT_BLOCKS, MAX_RECENT_TX_TIMES, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED
 } from './constants.ts'
-import { BlockTxnIndexError, BlockTxnMismatchError, InvalidCompactBlockError, WrongBlockError } from './errors.ts'
+import { BlockTxnIndexError, BlockTxnMismatchError, InvalidCompactBlockError } from './errors.ts'
 import { createExtraPool } from './extra-pool.ts'
 import { createHighBandwidthPeers } from './hb-peers.ts'
 import { createCompactMetrics } from './metrics.ts'
-import type { BlockTxs, PartialBlock } from './compact.ts'
+import { PEER_SWEEP_INTERVAL_MS } from '../tx-relay/constants.ts'
+import type { BlockTxs } from './compact.ts'
 import type { FallbackReason } from './metrics.ts'
-import type { ChainAdapter, ChainEvents, Hash, HeaderInfo, SubmitBlockResult } from '../../chain/index.ts'
+import type { ChainAdapter, ChainEvents, Hash, HeaderInfo } from '../../chain/index.ts'
 import type { ProtocolHostEvents } from '../../node/chain-protocols.ts'
 import type { PeerManager } from '../../peers/types.ts'
 import type { ReqResp } from '../../reqresp/index.ts'
-import type { Clock } from '../../service/clock.ts'
-import { PEER_SWEEP_INTERVAL_MS } from '../tx-relay/constants.ts'
+import type { Clock, TimerHandle } from '../../service/clock.ts'
+import type { PeerStatusBook } from '../status/index.ts'
+import type { BlockAnnouncer, BlockFetcher, BlockOrigin, BlockRelay, FetchRequest, NewBlock, RelayPeer } from '../sync/index.ts'
 import type { BlockInventory, RouteRegistrar } from '../tx-relay/index.ts'
 import type { BlockTxn, CmpctBlock } from '../../wire/messages.ts'
-import type { AbortOptions, ComponentLogger, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { ComponentLogger, Logger, PeerId, TypedEventTarget } from '@libp2p/interface'
 import type { Registry } from 'prom-client'
 
 // ---------------------------------------------------------------- public types
@@ -58,15 +69,10 @@ import type { Registry } from 'prom-client'
 export interface CompactBlocksInit {
   /**
    * Relay blocks as compact blocks. When false the module still answers
-   * compact-block requests but neither negotiates nor announces: blocks go
-   * by the full-block path. @default true
+   * compact-block requests but neither negotiates, announces nor fetches:
+   * blocks go by sync's full-block path. @default true
    */
   enabled?: boolean
-  /**
-   * Announce new blocks to low-bandwidth compact peers with `inv`. The
-   * header announcement path of block sync replaces it. @default true
-   */
-  announceWithInv?: boolean
   /** @default MAX_HIGH_BANDWIDTH_PEERS (3) */
   maxHighBandwidthPeers?: number
   /** @default DEFAULT_MAX_PREFILL_BYTES */
@@ -89,28 +95,27 @@ export interface TxKnowledge {
   pendingFor (peer: PeerId | string, txid: Hash): boolean
 }
 
-/** Fetches a full block from a peer (the fallback path). */
-export type FullBlockFetcher = (peer: PeerId, hash: Hash, options: AbortOptions) => Promise<Uint8Array | undefined>
-
 /** What compact block relay is built from. */
 export interface CompactBlocksComponents {
   reqresp: Pick<ReqResp, 'register' | 'unregister' | 'request' | 'notify'>
-  peers: Pick<PeerManager, 'report' | 'markUseful' | 'list'>
+  peers: Pick<PeerManager, 'report' | 'list'>
   chain: ChainAdapter
   events: TypedEventTarget<ProtocolHostEvents>
+  /** Block sync's extension point: our announcer and fetcher go here, and pushed headers. */
+  relay: Pick<BlockRelay, 'addAnnouncer' | 'addFetcher' | 'announced' | 'origin'>
+  /** The status book: we advertise our compact-block version in it, and read peers'. */
+  status?: Pick<PeerStatusBook, 'advertise' | 'get'>
   logger: ComponentLogger
   registry?: Registry
   /** Tx relay's view of what peers have. */
   txKnowledge?: TxKnowledge
-  /** @default `get_blocks_by_hash` on the request/response engine */
-  fetchBlock?: FullBlockFetcher
   /** @default systemClock */
   clock?: Clock
-  /** ms since the epoch, to judge a tip's age. @default Date.now */
+  /** ms since the epoch, for the origin time of blocks we announce first. @default Date.now */
   wallClock?: () => number
 }
 
-/** One block received by the compact path. */
+/** One block rebuilt by the compact path. */
 export interface CompactBlockRecord {
   hash: string
   /** Pushed unsolicited (high-bandwidth) rather than requested after an announcement. */
@@ -125,48 +130,29 @@ export interface CompactBlockRecord {
   fromMempool: number
   fromExtra: number
   missing: number
-  /** ms from the compact block's arrival to the block's submission. */
+  /** ms from the compact block's arrival to the rebuilt block's hand-over to sync. */
   ms: number
 }
 
 /** Counters for tests and benchmarks. */
 export interface CompactBlocksStats {
+  /** Compact blocks received. */
   received: number
   reconstructed: { zero: number, one: number }
+  /** Compact blocks given up for the full block, by reason. */
   fallbacks: Record<FallbackReason, number>
   sent: { highBandwidth: number, lowBandwidth: number }
   /** Requests answered. */
   served: { blocktxn: number, cmpctblock: number }
-  /** Compact blocks whose parent we did not have (left to sync). */
-  unconnectable: number
   highBandwidthPeers: string[]
+  /** Compact blocks kept until sync asks for their block. */
+  pending: number
+  /** Compact blocks asked for with getdata and not yet arrived. */
+  requested: number
   partialBlocks: number
   extraPool: number
-  /** The latest received blocks, oldest first (at most MAX_BLOCK_RECORDS). */
+  /** The latest rebuilt blocks, oldest first (at most MAX_BLOCK_RECORDS). */
   recent: CompactBlockRecord[]
-}
-
-/** The running module. */
-export interface CompactBlocks {
-  readonly name: string
-  start (): Promise<void>
-  stop (): Promise<void>
-  /** `GET /compact-blocks`: {@link CompactBlocksStats}, with the latest 20 block records. */
-  routes (api: RouteRegistrar): void
-  /** The block side of inv/getdata, for tx relay. */
-  readonly inventory: BlockInventory
-  /** Keep a transaction for reconstruction (rejected, orphaned or replaced). */
-  addExtraTx (txid: Hash, tx: Uint8Array): void
-  /**
-   * Push block `hash` (one of ours) to the high-bandwidth peers that do not
-   * have it. Resolves with the peer ids it went to.
-   */
-  relayBlock (hash: Hash): Promise<string[]>
-  /** `peer` announced block `hash`: fetch it as a compact block if we lack it. */
-  onAnnounced (peer: PeerId, hash: Hash): void
-  /** What we know of a peer's compact-block mode. */
-  peer (peer: PeerId | string): CompactPeerInfo | undefined
-  stats (): CompactBlocksStats
 }
 
 /** A peer's compact-block mode, as far as we know it. */
@@ -180,12 +166,28 @@ export interface CompactPeerInfo {
   highBandwidthFrom: boolean
 }
 
+/** The running module. */
+export interface CompactBlocks {
+  readonly name: string
+  start (): Promise<void>
+  stop (): Promise<void>
+  /** `GET /compact-blocks`: {@link CompactBlocksStats}, with the latest 20 block records. */
+  routes (api: RouteRegistrar): void
+  /** The block side of inv/getdata, for tx relay. */
+  readonly inventory: BlockInventory
+  /** Keep a transaction for reconstruction (rejected, orphaned or replaced). */
+  addExtraTx (txid: Hash, tx: Uint8Array): void
+  /** What we know of a peer's compact-block mode. */
+  peer (peer: PeerId | string): CompactPeerInfo | undefined
+  stats (): CompactBlocksStats
+}
+
 /**
  * Create compact block relay.
  *
  * @example
  * ```ts
- * const cb = compactBlocks({})({ reqresp, peers, chain, events, logger, txKnowledge: relay })
+ * const cb = compactBlocks({})({ reqresp, peers, chain, events, relay: sync.relay, status, logger, txKnowledge: txRelay })
  * const relay = txRelay({ network })({ …, blocks: cb.inventory, onRejectedTx: cb.addExtraTx })
  * ```
  */
@@ -205,6 +207,7 @@ interface PeerState {
   highBandwidth: boolean
   /** Blocks it sent or announced to us, or we sent it (hex), insertion ordered. */
   knownBlocks: Set<string>
+  /** Blocks being rebuilt from its compact blocks. */
   partials: number
   /** What we last told it with sendcmpct, and what we want it to know. */
   sentAnnounce?: boolean
@@ -216,8 +219,18 @@ interface RecentBlock extends BlockTxs {
   hex: string
   height: number
   size: number
-  /** Indexes we lacked when we rebuilt it: peers probably lack them too. */
+  /** Indexes we lacked when we rebuilt it (fetched, or prefilled to us): peers probably lack them too. */
   missingLocally?: Set<number>
+}
+
+/** A compact block waiting for sync to ask for its block. */
+interface Pending {
+  cmpct: CmpctBlock
+  /** The peer that sent it (it has the block: getblocktxn goes there). */
+  from: string
+  bytes: number
+  arrived: number
+  highBandwidth: boolean
 }
 
 function toHex (b: Uint8Array): string {
@@ -248,60 +261,68 @@ function randomNonce (): bigint {
   return randomBytes(8).readBigUInt64LE(0)
 }
 
+/** Insert into an insertion-ordered map, dropping the oldest beyond `max`. */
+function putBounded<K, V> (map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key)
+  map.set(key, value)
+  while (map.size > max) map.delete(map.keys().next().value as K)
+}
+
 function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocksComponents): CompactBlocks {
   const enabled = init.enabled ?? true
-  const announceWithInv = init.announceWithInv ?? true
   const maxPrefillBytes = init.maxPrefillBytes ?? DEFAULT_MAX_PREFILL_BYTES
   const prefillRecentMs = init.prefillRecentMs ?? DEFAULT_PREFILL_RECENT_MS
   const timeoutMs = init.reconstructionTimeoutMs ?? DEFAULT_RECONSTRUCTION_TIMEOUT_MS
-  const { reqresp, peers, chain, events } = components
+  const { reqresp, peers, chain, events, relay } = components
   const clock = components.clock ?? systemClock
   const wallClock = components.wallClock ?? Date.now
   const log: Logger = components.logger.forComponent(COMPACT_BLOCKS_COMPONENT)
 
+  // what we take goes into our status from the first handshake on
+  if (enabled) components.status?.advertise({ compactBlockVersions: [COMPACT_BLOCK_VERSION] })
+
   const extra = createExtraPool(init.extraPoolTxs ?? DEFAULT_EXTRA_POOL_TXS, init.extraPoolBytes ?? DEFAULT_EXTRA_POOL_BYTES)
   const hb = createHighBandwidthPeers(init.maxHighBandwidthPeers ?? MAX_HIGH_BANDWIDTH_PEERS)
   const states = new Map<string, PeerState>()
-  /** Blocks being rebuilt, by hash (hex) → the peer. */
-  const partials = new Map<string, string>()
-  /** Compact blocks we asked for with getdata, by hash (hex) → the peer. */
-  const requested = new Map<string, string>()
+  /** Compact blocks waiting for sync's fetch, by hash (hex), oldest first. */
+  const pending = new Map<string, Pending>()
+  /** Compact blocks we asked for with getdata, by hash (hex): the fetch waiting for the push. */
+  const waiting = new Map<string, { from: string, resolve: () => void }>()
+  /** Blocks being rebuilt, by hash (hex). */
+  const partials = new Set<string>()
+  /** Blocks we rebuilt and handed to sync, by hash (hex) → the peer whose compact block it was. */
+  const delivered = new Map<string, string>()
+  /** Blocks we rebuilt that the chain rejected (hex): the next attempt is the full block's. */
+  const spoiled = new Map<string, true>()
+  /** Indexes we lacked, for blocks we rebuilt, until we announce them onwards. */
+  const lacked = new Map<string, Set<number>>()
+  /** The origin sync announced a block with (already counting our hop), by hash (hex). */
+  const announced = new Map<string, BlockOrigin>()
   const recent = new Map<string, RecentBlock>()
   /** When recent transactions entered our mempool (hex → clock ms), oldest first. */
   const arrivals = new Map<string, number>()
-  /** Indexes we lacked, for blocks being submitted (bounded by the partial blocks). */
-  const lackedWhileBuilding = new Map<string, Set<number>>()
   const records: CompactBlockRecord[] = []
-  const stats: Omit<CompactBlocksStats, 'highBandwidthPeers' | 'partialBlocks' | 'extraPool' | 'recent'> = {
+  const stats = {
     received: 0,
     reconstructed: { zero: 0, one: 0 },
-    fallbacks: { collision: 0, invalid: 0, error: 0, notfound: 0, malformed: 0 },
+    fallbacks: { collision: 0, invalid: 0, error: 0, notfound: 0, malformed: 0 } satisfies Record<FallbackReason, number>,
     sent: { highBandwidth: 0, lowBandwidth: 0 },
-    served: { blocktxn: 0, cmpctblock: 0 },
-    unconnectable: 0
+    served: { blocktxn: 0, cmpctblock: 0 }
   }
   const metrics = createCompactMetrics(components.registry, {
     partialBlocks: () => partials.size,
+    pendingBlocks: () => pending.size,
+    requestedBlocks: () => waiting.size,
     extraPoolTxs: () => extra.size,
     highBandwidthPeers: () => hb.list().length,
-    recentBlocks: () => recent.size
+    recentBlocks: () => recent.size,
+    peers: () => states.size
   })
 
   let running = false
   let stopController = new AbortController()
-  let sweepTimer: unknown
-
-  /** A signal aborted after the reconstruction timeout (on our clock) or at stop. */
-  function deadline (): { signal: AbortSignal, timer: unknown } {
-    const ctrl = new AbortController()
-    const timer = clock.setTimeout(() => { ctrl.abort(new AbortError(`no block within ${timeoutMs} ms`)) }, timeoutMs)
-    return { signal: AbortSignal.any([ctrl.signal, stopController.signal]), timer }
-  }
-
-  const fetchBlock: FullBlockFetcher = components.fetchBlock ?? (async (peer, hash, options) => {
-    const items = await reqresp.request(peer, 'get_blocks_by_hash', { hashes: [hash] }, options)
-    return items[0]?.block
-  })
+  let sweepTimer: TimerHandle | undefined
+  const removers: Array<() => void> = []
 
   // ---------------------------------------------------------------- peers
 
@@ -317,6 +338,11 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       states.set(id, s)
     }
     return s
+  }
+
+  /** Whether `s` takes compact blocks: it sent sendcmpct, or its status lists our version. */
+  function takesCompact (s: PeerState): boolean {
+    return s.compact || (components.status?.get(s.id)?.compactBlockVersions.includes(COMPACT_BLOCK_VERSION) ?? false)
   }
 
   function knows (s: PeerState, hex: string): void {
@@ -358,7 +384,8 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
   function forget (id: string): void {
     states.delete(id)
     hb.remove(id)
-    for (const [h, p] of requested) if (p === id) requested.delete(h)
+    for (const [h, p] of pending) if (p.from === id) pending.delete(h)
+    for (const w of waiting.values()) if (w.from === id) w.resolve()
   }
 
   const onDisconnect = (evt: CustomEvent<{ peer: PeerId }>): void => {
@@ -375,13 +402,22 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     }, PEER_SWEEP_INTERVAL_MS)
   }
 
-  /** `s` gave us a new tip first: make it a high-bandwidth peer. */
-  function promote (s: PeerState): void {
-    if (!enabled || !s.compact) return
+  /** `id` gave us our new tip first: make it a high-bandwidth peer. */
+  function promote (id: string): void {
+    const s = states.get(id)
+    if (!enabled || s == null || !takesCompact(s)) return
     for (const change of hb.promote(s.id, s.outbound)) {
       const target = states.get(change.peer)
       if (target != null) sendCmpct(target, change.announce)
     }
+  }
+
+  const onTip = (evt: ChainEvents['tip']): void => {
+    const hex = toHex(evt.detail.hash)
+    const from = delivered.get(hex)
+    if (from == null) return
+    delivered.delete(hex)
+    promote(from)
   }
 
   // ---------------------------------------------------------------- recent blocks
@@ -402,25 +438,30 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     const existing = recent.get(hex)
     if (existing != null) return existing
     const parts = chain.splitBlock(bytes)
-    const missingLocally = lackedWhileBuilding.get(hex)
+    const missingLocally = lacked.get(hex)
+    lacked.delete(hex)
     const block: RecentBlock = { hex, height, size: bytes.byteLength, header: parts.header, txs: parts.txs, txids: parts.txs.map(t => chain.txId(t)), missingLocally }
-    recent.delete(hex)
-    recent.set(hex, block)
-    while (recent.size > RECENT_BLOCKS_CACHED) recent.delete(recent.keys().next().value as string)
+    putBounded(recent, hex, block, RECENT_BLOCKS_CACHED)
     return block
   }
 
   const onTxAdded = (evt: ChainEvents['tx:added']): void => {
-    const hex = toHex(evt.detail.txid)
-    arrivals.delete(hex)
-    arrivals.set(hex, clock.now())
-    if (arrivals.size > MAX_RECENT_TX_TIMES) arrivals.delete(arrivals.keys().next().value as string)
+    putBounded(arrivals, toHex(evt.detail.txid), clock.now(), MAX_RECENT_TX_TIMES)
   }
 
   /** When the transaction entered our mempool, if within the prefill window. */
   function arrivedRecently (txid: Hash): number | undefined {
     const at = arrivals.get(toHex(txid))
     return at !== undefined && clock.now() - at < prefillRecentMs ? at : undefined
+  }
+
+  /** The origin a compact block of `block` carries: what sync announced it with, else what it knows. */
+  function originOf (block: RecentBlock): BlockOrigin {
+    const sent = announced.get(block.hex)
+    if (sent != null) return sent
+    const known = relay.origin(chain.decodeHeader(block.header).hash)
+    // not announced by sync (yet): a block we rebuilt (one more hop), or one of ours
+    return known != null ? { acceptedAtMs: known.acceptedAtMs, hops: Math.min(MAX_ANNOUNCE_HOPS, known.hops + 1) } : { acceptedAtMs: wallClock(), hops: 0 }
   }
 
   /**
@@ -435,7 +476,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     // priorities when the budget cannot take every candidate: what we lacked
     // ourselves, then what is queued for the peer, then the newest arrivals
     const now = clock.now()
-    return buildCompactBlock(block, {
+    const cmpct = buildCompactBlock(block, {
       nonce: randomNonce(),
       maxPrefillBytes,
       prefill: (i) => {
@@ -446,6 +487,11 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         return arrivedRecently(txid)
       }
     })
+    // what a block_announce would carry: when the origin accepted the block, and how far it came
+    const origin = originOf(block)
+    cmpct.acceptedAtMs = origin.acceptedAtMs
+    cmpct.hops = origin.hops
+    return cmpct
   }
 
   async function pushCompact (s: PeerState, block: RecentBlock, mode: 'high_bandwidth' | 'low_bandwidth'): Promise<void> {
@@ -457,286 +503,236 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     await reqresp.notify(s.peer, 'cmpctblock', cmpct, { signal: stopController.signal })
   }
 
-  async function relayBlock (hash: Hash): Promise<string[]> {
-    const block = await loadBlock(hash, 0)
-    if (block == null) return []
-    const sent: string[] = []
-    for (const s of states.values()) {
-      if (!s.highBandwidth || s.knownBlocks.has(block.hex)) continue
-      sent.push(s.id)
-      pushCompact(s, block, 'high_bandwidth').catch((err: any) => { log('cmpctblock to %p failed: %s', s.peer, err?.message) })
-    }
-    return sent
-  }
+  // ---------------------------------------------------------------- sending: sync's announcer
 
-  const onTip = (evt: ChainEvents['tip']): void => {
-    if (!enabled || !running) return
-    const hash = evt.detail.hash
-    let time: number
-    try {
-      time = chain.decodeHeader(evt.detail.header).time
-    } catch {
-      return
-    }
-    // an old tip means we are catching up: our peers have these blocks
-    if (wallClock() / 1000 - time > MAX_ANNOUNCE_TIP_AGE_SEC) return
-    void (async () => {
-      const pushed = new Set(await relayBlock(hash))
-      if (!announceWithInv) return
-      const hex = toHex(hash)
-      for (const s of states.values()) {
-        if (!s.compact || pushed.has(s.id) || s.knownBlocks.has(hex)) continue
-        knows(s, hex)
-        reqresp.notify(s.peer, 'inv', { items: [{ type: 'block', hash }] }, { signal: stopController.signal })
-          .catch((err: any) => { log('block inv to %p failed: %s', s.peer, err?.message) })
+  const announcer: BlockAnnouncer = {
+    name: 'cmpctblock',
+    async announce (nb: NewBlock, readyPeers: readonly RelayPeer[], options: { signal: AbortSignal }): Promise<Iterable<string>> {
+      const hex = toHex(nb.hash)
+      // low-bandwidth peers that ask for this block later get the same origin
+      putBounded(announced, hex, { acceptedAtMs: nb.origin.acceptedAtMs, hops: nb.origin.hops }, MAX_BLOCK_OUTCOMES)
+      const targets = readyPeers.map(rp => states.get(rp.peer.toString())).filter((s): s is PeerState => s?.highBandwidth === true)
+      if (!enabled || !running || targets.length === 0 || options.signal.aborted) return []
+      let block = recent.get(hex)
+      if (block == null) {
+        const bytes = await nb.block()
+        if (bytes == null) return []
+        block = remember(hex, nb.height, bytes)
       }
-    })().catch((err: any) => { log.error('announcing block %s failed - %e', toHex(hash), err) })
+      const b = block
+      const sent = targets.filter(s => !s.knownBlocks.has(hex))
+      const results = await Promise.allSettled(sent.map(async s => { await pushCompact(s, b, 'high_bandwidth') }))
+      const took: string[] = []
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') took.push(sent[i].id)
+        else log('cmpctblock to %p failed: %s', sent[i].peer, r.reason?.message)
+      })
+      // peers that already have the block need no announcement either
+      for (const s of targets) if (!sent.includes(s)) took.push(s.id)
+      return took
+    }
   }
 
   // ---------------------------------------------------------------- receiving
-
-  function record (r: CompactBlockRecord): void {
-    records.push(r)
-    if (records.length > MAX_BLOCK_RECORDS) records.shift()
-  }
-
-  /**
-   * Checks done inside the cmpctblock handler, whose errors carry the
-   * peer's verdict. The caller has reserved the block's reconstruction slot.
-   */
-  async function admit (s: PeerState, cmpct: CmpctBlock, info: HeaderInfo): Promise<HeaderInfo | undefined> {
-    const hex = toHex(info.hash)
-    if ((await chain.getHeaderInfo(info.hash))?.hasBlock === true) return undefined
-    const parent = await chain.getHeaderInfo(info.prevHash)
-    if (parent == null) {
-      // we cannot check the header without its parent; sync catches up
-      stats.unconnectable++
-      log('compact block %s from %p builds on unknown %s', hex, s.peer, toHex(info.prevHash))
-      return undefined
-    }
-    // an invalid header is the relayer's fault (BIP152): validateHeaders throws with its verdict
-    const [checked] = await chain.validateHeaders([cmpct.header], parent)
-    if (cmpct.shortIds.length + cmpct.prefilled.length === 0) throw new InvalidCompactBlockError(`compact block ${hex} has no transactions`)
-    return checked
-  }
-
-  /** Rebuild and submit the block; `hex`'s reconstruction slot is reserved and freed here. */
-  async function rebuild (s: PeerState, cmpct: CmpctBlock, info: HeaderInfo, compactBytes: number, highBandwidth: boolean, arrived: number): Promise<void> {
-    const hex = toHex(info.hash)
-    const { signal, timer } = deadline()
-    let fillBytes = 0
-    try {
-      let partial: PartialBlock
-      try {
-        const r = reconstruct(cmpct, chain.mempool.entries(), extra.entries())
-        if (r.status === 'collision') {
-          await fallback(s, info.hash, 'collision', signal)
-          return
-        }
-        partial = r.partial
-      } catch (err: any) {
-        if (err?.name === InvalidCompactBlockError.name) {
-          peers.report(s.peer, err.verdict, err.name)
-          stats.fallbacks.malformed++
-          metrics.fallback('malformed')
-          return
-        }
-        throw err
-      }
-      let txs: Uint8Array[]
-      const missing = partial.missing.length
-      if (missing === 0) {
-        txs = partial.txs()
-      } else {
-        let answer: BlockTxn | undefined
-        try {
-          [answer] = await reqresp.request(s.peer, 'getblocktxn', { blockHash: info.hash, indexes: [...partial.missing] }, { signal })
-        } catch (err: any) {
-          // the engine reported the peer's fault, if any; the full block may still come
-          log('getblocktxn for %s from %p failed: %s', hex, s.peer, err?.message)
-          await fallback(s, info.hash, 'error', signal)
-          return
-        }
-        if (answer == null || !sameBytes(answer.blockHash, info.hash)) {
-          throw new BlockTxnMismatchError(`blocktxn answers ${answer == null ? 'nothing' : toHex(answer.blockHash)}, asked for ${hex}`)
-        }
-        fillBytes = blockTxnBytes(answer)
-        txs = partial.fill(answer.txs)
-      }
-      const block = chain.assembleBlock({ header: cmpct.header, txs })
-      // known before submitting: the new tip is pushed on from inside submitBlock.
-      // What we lacked, whether fetched or prefilled for us, our peers likely lack too
-      const lacked = new Set(partial.missing)
-      for (const p of cmpct.prefilled) if (p.index > 0) lacked.add(p.index)
-      if (lacked.size > 0) lackedWhileBuilding.set(hex, lacked)
-      const result = await chain.submitBlock(block, { peer: s.id, signal })
-      if (result.status === 'invalid') {
-        // a short-id collision we could not see, or a really invalid block:
-        // the full block tells which; neither is the relayer's fault (BIP152)
-        log('block %s rebuilt from %p is invalid (%s); fetching it in full', hex, s.peer, result.error.message)
-        await fallback(s, info.hash, 'invalid', signal)
-        return
-      }
-      const roundTrips = missing === 0 ? 0 : 1
-      if (roundTrips === 0) stats.reconstructed.zero++
-      else stats.reconstructed.one++
-      metrics.reconstructed(roundTrips, compactBytes, fillBytes, block.byteLength)
-      record({
-        hash: hex,
-        highBandwidth,
-        roundTrips,
-        compactBytes,
-        blocktxnBytes: fillBytes,
-        fullBytes: block.byteLength,
-        transactions: partial.total,
-        prefilled: partial.prefilled,
-        fromMempool: partial.fromMempool,
-        fromExtra: partial.fromExtra,
-        missing,
-        ms: clock.now() - arrived
-      })
-      accepted(s, result, hex, info.height, block)
-    } catch (err: any) {
-      if (err?.name === BlockTxnMismatchError.name) {
-        peers.report(s.peer, 'fatal', err.name)
-      } else if (!signal.aborted) {
-        log.error('rebuilding block %s from %p failed - %e', hex, s.peer, err)
-      }
-    } finally {
-      clock.clearTimeout(timer)
-      lackedWhileBuilding.delete(hex)
-      partials.delete(hex)
-      s.partials--
-    }
-  }
-
-  function accepted (s: PeerState, result: SubmitBlockResult, hex: string, height: number, block: Uint8Array): void {
-    if (result.status !== 'accepted') return
-    peers.markUseful(s.peer, 'block')
-    remember(hex, height, block)
-    // a new tip first given by this peer: it earns high-bandwidth mode
-    if (result.tip) promote(s)
-  }
-
-  /** Give up the compact block for the full block. */
-  async function fallback (s: PeerState, hash: Hash, reason: FallbackReason, signal: AbortSignal): Promise<void> {
-    stats.fallbacks[reason]++
-    const bytes = await fullBlock(s, hash, signal)
-    metrics.fallback(reason, bytes)
-  }
-
-  /**
-   * Fetch and submit the whole block; resolves with its size (0 if none came).
-   * After a compact block its invalidity is not the peer's fault (BIP152; the
-   * header was checked before); a malformed block, or another block than
-   * asked for, always is.
-   */
-  async function fullBlock (s: PeerState, hash: Hash, signal: AbortSignal, punish = false): Promise<number> {
-    const hex = toHex(hash)
-    let block: Uint8Array | undefined
-    try {
-      block = await fetchBlock(s.peer, hash, { signal })
-    } catch (err: any) {
-      log('full block %s from %p failed: %s', hex, s.peer, err?.message)
-      return 0
-    }
-    if (block == null) return 0
-    await submitFull(s, hash, block, signal, punish)
-    return block.byteLength
-  }
-
-  async function submitFull (s: PeerState, hash: Hash, block: Uint8Array, signal: AbortSignal, punish: boolean): Promise<void> {
-    const hex = toHex(hash)
-    let info: HeaderInfo
-    try {
-      info = chain.decodeHeader(chain.splitBlock(block).header)
-    } catch (err: any) {
-      // a malformed block is always the sender's fault
-      peers.report(s.peer, err?.verdict ?? 'fatal', err?.name ?? 'MalformedBlockError')
-      return
-    }
-    if (!sameBytes(info.hash, hash)) {
-      const e = new WrongBlockError(`asked ${s.id} for block ${hex}, got ${toHex(info.hash)}`)
-      peers.report(s.peer, e.verdict, e.name)
-      return
-    }
-    const result = await chain.submitBlock(block, { peer: s.id, signal })
-    if (result.status === 'invalid') {
-      log('block %s from %p is invalid: %s', hex, s.peer, result.error.message)
-      if (punish && result.error.verdict !== 'ignore') peers.report(s.peer, result.error.verdict, result.error.name)
-      return
-    }
-    accepted(s, result, hex, info.height, block)
-  }
 
   async function onCmpctBlock (peer: PeerId, cmpct: CmpctBlock, sizeBytes: number): Promise<void> {
     const arrived = clock.now()
     stats.received++
     const s = stateOf(peer)
     // a malformed header throws its fatal verdict here
-    const decoded = chain.decodeHeader(cmpct.header)
-    const hex = toHex(decoded.hash)
+    const info = chain.decodeHeader(cmpct.header)
+    const hex = toHex(info.hash)
     knows(s, hex)
-    const wasRequested = requested.get(hex) === s.id
-    if (wasRequested) requested.delete(hex)
-    // one reconstruction per block, bounded in total and per peer; reserved before any await
-    if (partials.has(hex)) return
-    if (partials.size >= MAX_PARTIAL_BLOCKS || s.partials >= MAX_PARTIAL_BLOCKS_PER_PEER) {
-      log('compact block %s from %p: too many reconstructions in progress', hex, s.peer)
+    const waiter = waiting.get(hex)
+    const asked = waiter?.from === s.id
+    if (asked) {
+      // the answer to our getdata: the fetch waiting for it rebuilds it
+      putBounded(pending, hex, { cmpct, from: s.id, bytes: sizeBytes, arrived, highBandwidth: false }, MAX_PENDING_COMPACT_BLOCKS)
+      waiter.resolve()
       return
     }
-    partials.set(hex, s.id)
-    s.partials++
-    let info: HeaderInfo | undefined
+    // pushed (high-bandwidth mode, or unsolicited): keep the first one for
+    // the fetch, unless the block is being rebuilt or we have it
+    const keep = enabled && !partials.has(hex) && !pending.has(hex) && !spoiled.has(hex) &&
+      (await chain.getHeaderInfo(info.hash))?.hasBlock !== true
+    if (keep) putBounded(pending, hex, { cmpct, from: s.id, bytes: sizeBytes, arrived, highBandwidth: true }, MAX_PENDING_COMPACT_BLOCKS)
+    // sync validates the header (an invalid one throws with its verdict: the
+    // engine reports it) and schedules the block; our fetcher then rebuilds it
     try {
-      info = await admit(s, cmpct, decoded)
-    } finally {
-      if (info == null) {
-        partials.delete(hex)
-        s.partials--
-      }
+      await relay.announced(peer, {
+        headers: [cmpct.header],
+        acceptedAtMs: cmpct.acceptedAtMs != null && cmpct.acceptedAtMs > 0 ? cmpct.acceptedAtMs : wallClock(),
+        hops: cmpct.hops ?? 0
+      })
+    } catch (err) {
+      if (pending.get(hex)?.cmpct === cmpct) pending.delete(hex)
+      throw err
     }
-    if (info != null) void rebuild(s, cmpct, info, sizeBytes, !wasRequested, arrived)
   }
 
-  function onAnnounced (peer: PeerId, hash: Hash): void {
-    const s = stateOf(peer)
+  /** Ask `s` for the compact block of `hash` and wait for it to arrive. */
+  async function requestCompact (s: PeerState, hash: Hash, signal: AbortSignal): Promise<Pending | undefined> {
     const hex = toHex(hash)
-    knows(s, hex)
-    if (!enabled || !running || partials.has(hex) || requested.has(hex)) return
-    if (requested.size >= MAX_REQUESTED_COMPACT_BLOCKS) return
-    requested.set(hex, s.id)
-    void (async () => {
-      const { signal, timer } = deadline()
-      let awaitingPush = false
-      try {
-        if ((await chain.getHeaderInfo(hash))?.hasBlock === true) return
-        if (!s.compact) {
-          // a peer without compact blocks: the plain full-block path, where an invalid block is its fault
-          await fullBlock(s, hash, signal, true)
-          return
-        }
-        const answer = await reqresp.request(s.peer, 'getdata', { items: [{ type: 'cmpct_block', hash }] }, { signal })
-        const unserved = answer.some(a => a.type === 'notfound' && a.items.some(i => sameBytes(i.hash, hash)))
-        if (unserved) await fallback(s, hash, 'notfound', signal)
-        else awaitingPush = true
-      } catch (err: any) {
-        log('asking %p for compact block %s failed: %s', s.peer, hex, err?.message)
-      } finally {
-        clock.clearTimeout(timer)
-        const release = (): void => { if (requested.get(hex) === s.id) requested.delete(hex) }
-        // the pushed cmpctblock may trail the getdata answer a little; otherwise free the slot now
-        if (awaitingPush) clock.setTimeout(release, timeoutMs)
-        else release()
+    if (waiting.size >= MAX_REQUESTED_COMPACT_BLOCKS || waiting.has(hex)) return undefined
+    let resolve = (): void => {}
+    const arrived = new Promise<void>(r => { resolve = r })
+    waiting.set(hex, { from: s.id, resolve })
+    const onAbort = (): void => { resolve() }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      const answer = await reqresp.request(s.peer, 'getdata', { items: [{ type: 'cmpct_block', hash }] }, { signal })
+      if (answer.some(a => a.type === 'notfound' && a.items.some(i => sameBytes(i.hash, hash)))) return fallback('notfound')
+      // the cmpctblock comes as its own message, possibly just after the answer
+      if (!signal.aborted) await arrived
+      const p = pending.get(hex)
+      if (p?.from !== s.id) return signal.aborted ? fallback('error') : undefined
+      pending.delete(hex)
+      return p
+    } catch (err: any) {
+      log('asking %p for compact block %s failed: %s', s.peer, hex, err?.message)
+      return fallback('error')
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+      waiting.delete(hex)
+    }
+  }
+
+  function fallback (reason: FallbackReason): undefined {
+    stats.fallbacks[reason]++
+    metrics.fallback(reason)
+    return undefined
+  }
+
+  /** Sync's fetcher: the block rebuilt from its compact block, or undefined for the full-block path. */
+  async function fetchCompact (req: FetchRequest): Promise<Uint8Array | undefined> {
+    if (!enabled || !running) return undefined
+    const hex = toHex(req.header.hash)
+    // the block we rebuilt was rejected (a short-id collision with one of our
+    // transactions fails the merkle check): only the full block will do now
+    if (spoiled.has(hex)) return undefined
+    // asked again without a rejection: sync dropped the block before submitting it
+    delivered.delete(hex)
+    if (partials.has(hex) || partials.size >= MAX_PARTIAL_BLOCKS) return undefined
+    // the compact path's budget; the full-block fallback gets the rest of sync's
+    const deadline = new AbortController()
+    const timer = clock.setTimeout(() => { deadline.abort(new AbortError(`no compact block within ${timeoutMs} ms`)) }, timeoutMs)
+    const signal = AbortSignal.any([req.signal, deadline.signal, stopController.signal])
+    try {
+      let p = pending.get(hex)
+      if (p != null) {
+        pending.delete(hex)
+      } else {
+        // a header announcement: ask the announcer for the compact block, if it speaks them
+        const s = stateOf(req.peer)
+        if (!takesCompact(s)) return undefined
+        p = await requestCompact(s, req.header.hash, signal)
+        if (p == null) return undefined
       }
-    })()
+      const from = states.get(p.from)
+      if (from == null) return fallback('error')
+      if (partials.has(hex) || from.partials >= MAX_PARTIAL_BLOCKS_PER_PEER) return undefined
+      partials.add(hex)
+      from.partials++
+      try {
+        return await rebuild(from, p, req.header, signal)
+      } finally {
+        partials.delete(hex)
+        from.partials--
+      }
+    } finally {
+      clock.clearTimeout(timer)
+    }
+  }
+
+  async function rebuild (s: PeerState, p: Pending, header: HeaderInfo, signal: AbortSignal): Promise<Uint8Array | undefined> {
+    const hex = toHex(header.hash)
+    const { cmpct } = p
+    if (!sameBytes(cmpct.header, header.bytes)) return fallback('error')
+    let r
+    try {
+      r = reconstruct(cmpct, chain.mempool.entries(), extra.entries())
+    } catch (err: any) {
+      if (err?.name !== InvalidCompactBlockError.name) throw err
+      peers.report(s.peer, err.verdict, err.name)
+      return fallback('malformed')
+    }
+    if (r.status === 'collision') return fallback('collision')
+    const partial = r.partial
+    const missing = partial.missing.length
+    let txs: Uint8Array[]
+    let fillBytes = 0
+    if (missing === 0) {
+      txs = partial.txs()
+    } else {
+      let answer: BlockTxn | undefined
+      try {
+        [answer] = await reqresp.request(s.peer, 'getblocktxn', { blockHash: header.hash, indexes: [...partial.missing] }, { signal })
+      } catch (err: any) {
+        // the engine reported the peer's fault, if any; the full block may still come
+        log('getblocktxn for %s from %p failed: %s', hex, s.peer, err?.message)
+        return fallback('error')
+      }
+      try {
+        if (answer == null || !sameBytes(answer.blockHash, header.hash)) {
+          throw new BlockTxnMismatchError(`blocktxn answers ${answer == null ? 'nothing' : toHex(answer.blockHash)}, asked for ${hex}`)
+        }
+        fillBytes = blockTxnBytes(answer)
+        txs = partial.fill(answer.txs)
+      } catch (err: any) {
+        if (err?.name !== BlockTxnMismatchError.name) throw err
+        peers.report(s.peer, 'fatal', err.name)
+        return fallback('error')
+      }
+    }
+    const block = chain.assembleBlock({ header: cmpct.header, txs })
+    // what we lacked, fetched or prefilled to us, our peers likely lack too
+    const lackedHere = new Set(partial.missing)
+    for (const pf of cmpct.prefilled) if (pf.index > 0) lackedHere.add(pf.index)
+    if (lackedHere.size > 0) putBounded(lacked, hex, lackedHere, MAX_BLOCK_OUTCOMES)
+    putBounded(delivered, hex, s.id, MAX_BLOCK_OUTCOMES)
+    const roundTrips = missing === 0 ? 0 : 1
+    if (roundTrips === 0) stats.reconstructed.zero++
+    else stats.reconstructed.one++
+    metrics.reconstructed(roundTrips, p.bytes, fillBytes, block.byteLength)
+    records.push({
+      hash: hex,
+      highBandwidth: p.highBandwidth,
+      roundTrips,
+      compactBytes: p.bytes,
+      blocktxnBytes: fillBytes,
+      fullBytes: block.byteLength,
+      transactions: partial.total,
+      prefilled: partial.prefilled,
+      fromMempool: partial.fromMempool,
+      fromExtra: partial.fromExtra,
+      missing,
+      ms: clock.now() - p.arrived
+    })
+    if (records.length > MAX_BLOCK_RECORDS) records.shift()
+    return block
+  }
+
+  const fetcher: BlockFetcher = {
+    name: 'compact',
+    fetch: fetchCompact,
+    rejected (hash, err) {
+      const hex = toHex(hash)
+      if (!delivered.delete(hex)) return
+      // a collision with one of our transactions, or an invalid transaction: nobody's fault (BIP152)
+      log('rebuilt block %s rejected by the chain: %s', hex, err.message)
+      lacked.delete(hex)
+      putBounded(spoiled, hex, true, MAX_BLOCK_OUTCOMES)
+      fallback('invalid')
+    }
   }
 
   // ---------------------------------------------------------------- serving
 
   const inventory: BlockInventory = {
     onInv (peer, hashes) {
-      for (const h of hashes) onAnnounced(peer, h)
+      // blocks are announced with headers (sync); an inv only says the peer has them
+      const s = stateOf(peer)
+      for (const h of hashes) knows(s, toHex(h))
     },
     async onGetData (peer, hashes) {
       const s = stateOf(peer)
@@ -794,9 +790,11 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       })
       chain.addEventListener('tip', onTip)
       chain.addEventListener('tx:added', onTxAdded)
-      sweep()
       events.addEventListener('peer:connect', onConnect)
       events.addEventListener('peer:disconnect', onDisconnect)
+      removers.push(relay.addAnnouncer(announcer))
+      if (enabled) removers.push(relay.addFetcher(fetcher))
+      sweep()
       for (const p of peers.list()) {
         try {
           const s = stateOf(peerIdFromString(p.id), p.direction)
@@ -812,12 +810,18 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       running = false
       stopController.abort(new AbortError('compact blocks stopped'))
       clock.clearTimeout(sweepTimer)
+      for (const remove of removers.splice(0)) remove()
       chain.removeEventListener('tip', onTip)
       chain.removeEventListener('tx:added', onTxAdded)
       events.removeEventListener('peer:connect', onConnect)
       events.removeEventListener('peer:disconnect', onDisconnect)
+      for (const w of waiting.values()) w.resolve()
       states.clear()
-      requested.clear()
+      pending.clear()
+      delivered.clear()
+      spoiled.clear()
+      lacked.clear()
+      announced.clear()
       recent.clear()
       arrivals.clear()
       for (const m of ['sendcmpct', 'cmpctblock', 'getblocktxn'] as const) await reqresp.unregister(m)
@@ -834,19 +838,18 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       extra.add(txid, tx)
     },
 
-    relayBlock,
-    onAnnounced,
-
     peer (peer) {
       const s = states.get(peer.toString())
       if (s == null) return undefined
-      return { outbound: s.outbound, compact: s.compact, highBandwidthTo: s.highBandwidth, highBandwidthFrom: hb.has(s.id) }
+      return { outbound: s.outbound, compact: takesCompact(s), highBandwidthTo: s.highBandwidth, highBandwidthFrom: hb.has(s.id) }
     },
 
     stats () {
       return {
         ...structuredClone(stats),
         highBandwidthPeers: hb.list(),
+        pending: pending.size,
+        requested: waiting.size,
         partialBlocks: partials.size,
         extraPool: extra.size,
         recent: records.map(r => ({ ...r }))

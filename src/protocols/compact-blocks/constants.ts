@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TIP_FETCH_TIMEOUT_MS } from '../sync/constants.ts'
 
 /** Logger component of the module. */
 export const COMPACT_BLOCKS_COMPONENT = 'chainwire:compact-blocks'
@@ -79,22 +80,32 @@ export const MAX_REQUESTED_COMPACT_BLOCKS = MAX_PARTIAL_BLOCKS
 export const MAX_PARTIAL_BLOCKS_PER_PEER = 2
 
 /**
- * A reconstruction (getblocktxn answer or full-block fallback) not complete
- * within this time is abandoned; the block comes by the full-block path.
- * Twice the request/response engine's TTFB + response timeouts would be
- * 30 s; a block this late has lost its propagation race anyway.
+ * Budget of the compact path for one block: asking for the compact block
+ * (low-bandwidth mode), waiting for it, and the getblocktxn round trip. Half
+ * of sync's TIP_FETCH_TIMEOUT_MS (10 s), which covers every fetch strategy
+ * of an announced block: when the compact path gives up, the full-block
+ * fallback still has the other half. A block this late has lost its
+ * propagation race anyway.
  */
-export const DEFAULT_RECONSTRUCTION_TIMEOUT_MS = 15_000
+export const DEFAULT_RECONSTRUCTION_TIMEOUT_MS = TIP_FETCH_TIMEOUT_MS / 2
 
 /** Records of received blocks kept for `stats().recent` (benchmarks, the API). */
 export const MAX_BLOCK_RECORDS = 256
 
 /**
- * A new tip older than this is not announced: we are catching up (initial
- * block download), and our peers have the block. Bitcoin Core's
- * DEFAULT_MAX_TIP_AGE (24 h), which also marks its initial block download.
+ * Compact blocks kept until sync asks for their block: pushed ones whose
+ * header sync is validating and scheduling, and requested ones on their way
+ * to the fetcher. As many as blocks can be rebuilt at once; the oldest goes
+ * first, and its block then comes by the full-block path.
  */
-export const MAX_ANNOUNCE_TIP_AGE_SEC = 24 * 60 * 60
+export const MAX_PENDING_COMPACT_BLOCKS = MAX_PARTIAL_BLOCKS
+
+/**
+ * Blocks remembered as rebuilt (to promote the peer when one becomes our
+ * tip), as rejected by the chain once rebuilt (the next attempt takes the
+ * full block), and the origin we announced them with: the recent blocks.
+ */
+export const MAX_BLOCK_OUTCOMES = RECENT_BLOCKS_CACHED
 
 /** Block hashes remembered per peer as known to it (it sent or announced them), so we do not push them back. */
 export const MAX_KNOWN_BLOCKS_PER_PEER = 64

@@ -35,12 +35,3 @@ export class BlockTxnIndexError extends ChainwireError {
     this.name = 'BlockTxnIndexError'
   }
 }
-
-/** A full block fetched as a fallback is not the block asked for. */
-export class WrongBlockError extends ChainwireError {
-  static override name = 'WrongBlockError'
-  constructor (message: string) {
-    super(message, 'fatal')
-    this.name = 'WrongBlockError'
-  }
-}

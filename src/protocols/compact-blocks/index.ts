@@ -8,7 +8,7 @@
  */
 export { compactBlocks, blockTxnBytes } from './compact-blocks.ts'
 export type {
-  CompactBlocks, CompactBlocksInit, CompactPeerInfo, CompactBlocksComponents, CompactBlocksStats, CompactBlockRecord, TxKnowledge, FullBlockFetcher
+  CompactBlocks, CompactBlocksInit, CompactPeerInfo, CompactBlocksComponents, CompactBlocksStats, CompactBlockRecord, TxKnowledge
 } from './compact-blocks.ts'
 export { buildCompactBlock, reconstruct } from './compact.ts'
 export type { BlockTxs, BuildOptions, CandidateTx, PartialBlock, Reconstruction } from './compact.ts'

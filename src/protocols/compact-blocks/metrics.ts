@@ -13,9 +13,15 @@ export type FallbackReason = 'collision' | 'invalid' | 'error' | 'notfound' | 'm
 /** Sizes of bounded state, read when metrics are scraped. */
 export interface CompactGauges {
   partialBlocks (): number
+  /** Compact blocks kept for sync's fetch. */
+  pendingBlocks (): number
+  /** Compact blocks asked for and not arrived. */
+  requestedBlocks (): number
   extraPoolTxs (): number
   highBandwidthPeers (): number
   recentBlocks (): number
+  /** Peers with compact-block state. */
+  peers (): number
 }
 
 export interface CompactMetrics {
@@ -47,6 +53,9 @@ export function createCompactMetrics (registry: Registry | undefined, gauges: Co
     registers,
     collect () {
       this.set({ what: 'partial_blocks' }, gauges.partialBlocks())
+      this.set({ what: 'pending_blocks' }, gauges.pendingBlocks())
+      this.set({ what: 'requested_blocks' }, gauges.requestedBlocks())
+      this.set({ what: 'peers' }, gauges.peers())
       this.set({ what: 'extra_pool_txs' }, gauges.extraPoolTxs())
       this.set({ what: 'high_bandwidth_peers' }, gauges.highBandwidthPeers())
       this.set({ what: 'recent_blocks' }, gauges.recentBlocks())
