@@ -11,7 +11,7 @@ it('serves the relay protocols\' state at /relay and /compact-blocks', async () 
   const api = createApi(node, { listen: '127.0.0.1:0', token: '' })
   await api.start()
   try {
-    assert.deepEqual([...node.protocols.keys()], ['compact-blocks', 'tx-relay'])
+    assert.deepEqual([...node.protocols.keys()], ['status', 'sync', 'compact-blocks', 'tx-relay'])
     const relay = await (await fetch(`${api.url}/relay`)).json()
     assert.equal(relay.mode, 'gossip')
     assert.equal(relay.peers, 0)
