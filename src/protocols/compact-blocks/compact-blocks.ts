@@ -597,9 +597,10 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     }
   }
 
-  function fallback (reason: FallbackReason): undefined {
+  /** Give a block up for the full block; `p`'s bytes (and the fill-in's) were received for nothing. */
+  function fallback (reason: FallbackReason, p?: Pending, fillBytes = 0): undefined {
     stats.fallbacks[reason]++
-    metrics.fallback(reason)
+    metrics.fallback(reason, p?.bytes ?? 0, fillBytes)
     return undefined
   }
 
@@ -629,7 +630,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         if (p == null) return undefined
       }
       const from = states.get(p.from)
-      if (from == null) return fallback('error')
+      if (from == null) return fallback('error', p)
       if (partials.has(hex) || from.partials >= MAX_PARTIAL_BLOCKS_PER_PEER) return undefined
       partials.add(hex)
       from.partials++
@@ -647,16 +648,16 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
   async function rebuild (s: PeerState, p: Pending, header: HeaderInfo, signal: AbortSignal): Promise<Uint8Array | undefined> {
     const hex = toHex(header.hash)
     const { cmpct } = p
-    if (!sameBytes(cmpct.header, header.bytes)) return fallback('error')
+    if (!sameBytes(cmpct.header, header.bytes)) return fallback('error', p)
     let r
     try {
       r = reconstruct(cmpct, chain.mempool.entries(), extra.entries())
     } catch (err: any) {
       if (err?.name !== InvalidCompactBlockError.name) throw err
       peers.report(s.peer, err.verdict, err.name)
-      return fallback('malformed')
+      return fallback('malformed', p)
     }
-    if (r.status === 'collision') return fallback('collision')
+    if (r.status === 'collision') return fallback('collision', p)
     const partial = r.partial
     const missing = partial.missing.length
     let txs: Uint8Array[]
@@ -670,7 +671,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       } catch (err: any) {
         // the engine reported the peer's fault, if any; the full block may still come
         log('getblocktxn for %s from %p failed: %s', hex, s.peer, err?.message)
-        return fallback('error')
+        return fallback('error', p)
       }
       try {
         if (answer == null || !sameBytes(answer.blockHash, header.hash)) {
@@ -681,7 +682,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       } catch (err: any) {
         if (err?.name !== BlockTxnMismatchError.name) throw err
         peers.report(s.peer, 'fatal', err.name)
-        return fallback('error')
+        return fallback('error', p, answer == null ? 0 : blockTxnBytes(answer))
       }
     }
     const block = chain.assembleBlock({ header: cmpct.header, txs })

@@ -27,7 +27,8 @@ export interface CompactGauges {
 export interface CompactMetrics {
   /** A block was rebuilt and submitted: bytes received for it, its full size, round trips. */
   reconstructed (roundTrips: 0 | 1, compactBytes: number, fillBytes: number, fullBytes: number): void
-  fallback (reason: FallbackReason, fullBytes?: number): void
+  /** A compact block was given up for the full block (which sync fetches and counts); bytes already received for it. */
+  fallback (reason: FallbackReason, compactBytes?: number, fillBytes?: number): void
   sent (mode: 'high_bandwidth' | 'low_bandwidth'): void
   served (what: 'blocktxn' | 'cmpctblock'): void
 }
@@ -39,7 +40,7 @@ export function createCompactMetrics (registry: Registry | undefined, gauges: Co
   if (registry == null) return { reconstructed () {}, fallback () {}, sent () {}, served () {} }
   const p = 'chainwire_compact_blocks'
   const registers = [registry]
-  const bytes = new Counter({ name: `${p}_received_bytes_total`, help: 'Bytes received for blocks by the compact path: compact, blocktxn fill-in, full-block fallback', labelNames: ['kind'], registers })
+  const bytes = new Counter({ name: `${p}_received_bytes_total`, help: 'Bytes received for blocks by the compact path, by kind: compact blocks, blocktxn fill-in (full blocks of a fallback are counted by sync)', labelNames: ['kind'], registers })
   const fullBytes = new Counter({ name: `${p}_block_bytes_total`, help: 'Full sizes of the blocks received by the compact path', registers })
   const ratio = new Histogram({ name: `${p}_bytes_ratio`, help: 'Bytes received for a block (compact + fill-in) over its full size', buckets: RATIO_BUCKETS, registers })
   const rebuilt = new Counter({ name: `${p}_reconstructions_total`, help: 'Blocks rebuilt from compact blocks, by extra round trips', labelNames: ['round_trips'], registers })
@@ -70,9 +71,10 @@ export function createCompactMetrics (registry: Registry | undefined, gauges: Co
       fullBytes.inc(full)
       if (full > 0) ratio.observe((compactBytes + fillBytes) / full)
     },
-    fallback (reason, full = 0) {
+    fallback (reason, compactBytes = 0, fillBytes = 0) {
       fallbacks.inc({ reason })
-      if (full > 0) bytes.inc({ kind: 'full' }, full)
+      if (compactBytes > 0) bytes.inc({ kind: 'compact' }, compactBytes)
+      if (fillBytes > 0) bytes.inc({ kind: 'blocktxn' }, fillBytes)
     },
     sent (mode) { sent.inc({ mode }) },
     served (what) { served.inc({ what }) }
