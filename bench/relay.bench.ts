@@ -19,7 +19,7 @@ import { cpus } from 'node:os'
 import { DEVNET_INBOUND_TRICKLE_MS, DEVNET_OUTBOUND_TRICKLE_MS } from '../src/protocols/tx-relay/constants.ts'
 import { startChainNet } from '../test/protocols/devnet.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import type { ChainwireNode } from '../src/node/index.ts'
+import { sentSince, snapshot } from './transfer.ts'
 import type { TxRelay } from '../src/protocols/tx-relay/index.ts'
 import type { TxRelayMode } from '../src/config/options.ts'
 
@@ -30,17 +30,6 @@ const RATE = Number(process.env.BENCH_RELAY_RATE ?? 100) // transactions per sec
 function percentile (xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]
-}
-
-/** Bytes sent per protocol since the last scrape (libp2p resets its transfer counters on each scrape). */
-async function sentBytes (node: ChainwireNode): Promise<Map<string, number>> {
-  const text = await node.metrics()
-  const out = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    const m = /^libp2p_data_transfer_bytes_total\{protocol="(.+) sent"\} (\d+(?:\.\d+)?(?:e\+\d+)?)$/.exec(line)
-    if (m != null) out.set(m[1], (out.get(m[1]) ?? 0) + Number(m[2]))
-  }
-  return out
 }
 
 interface ModeResult {
@@ -68,8 +57,8 @@ async function runMode (mode: TxRelayMode): Promise<ModeResult> {
       // let gossipsub graft its mesh
       await new Promise(resolve => setTimeout(resolve, 2000))
     }
-    // reset the transfer counters
-    for (const n of net.nodes) await sentBytes(n)
+    // bytes from here on (the chain's setup relayed transactions too)
+    const before = await snapshot(net.nodes)
     const accepted = new Map<string, Map<number, number>>()
     const origin = new Map<string, { node: number, at: number }>()
     const listeners = net.nodes.map((n, i) => {
@@ -114,11 +103,9 @@ async function runMode (mode: TxRelayMode): Promise<ModeResult> {
       : (p: string) => p.startsWith('/meshsub/')
     const protocols: Record<string, number> = {}
     let total = 0
-    for (const n of net.nodes) {
-      for (const [p, b] of await sentBytes(n)) {
-        protocols[p] = (protocols[p] ?? 0) + b
-        if (relayProtocols(p)) total += b
-      }
+    for (const [p, b] of await sentSince(net.nodes, before)) {
+      protocols[p] = b
+      if (relayProtocols(p)) total += b
     }
     let bodies = 0
     for (const n of net.nodes) {

@@ -519,17 +519,15 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         if (bytes == null) return []
         block = remember(hex, nb.height, bytes)
       }
-      const b = block
-      const sent = targets.filter(s => !s.knownBlocks.has(hex))
-      const results = await Promise.allSettled(sent.map(async s => { await pushCompact(s, b, 'high_bandwidth') }))
-      const took: string[] = []
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled') took.push(sent[i].id)
-        else log('cmpctblock to %p failed: %s', sent[i].peer, r.reason?.message)
-      })
+      // pushed without waiting for the peers to take them (as Core queues its cmpctblock): the
+      // header announcements to everyone else must not wait a round trip behind these; a push
+      // that fails leaves the peer to hear of the block from others or with the next one
+      for (const s of targets) {
+        if (s.knownBlocks.has(hex)) continue
+        pushCompact(s, block, 'high_bandwidth').catch((err: any) => { log('cmpctblock to %p failed: %s', s.peer, err?.message) })
+      }
       // peers that already have the block need no announcement either
-      for (const s of targets) if (!sent.includes(s)) took.push(s.id)
-      return took
+      return targets.map(s => s.id)
     }
   }
 
