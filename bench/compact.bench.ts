@@ -244,7 +244,7 @@ ${single.rows.map(r => `| ${r.overlap} | ${r.missing} | ${r.compactBytes} | ${r.
 
 Transactions at ${LIVE_TX_RATE}/s by inv relay (devnet trickles, ${DEVNET_INBOUND_TRICKLE_MS} / ${DEVNET_OUTBOUND_TRICKLE_MS} ms), blocks mined
 at random nodes, each one after the previous reached every node plus the pause below; blocks travel by
-compact blocks only. Prefill: the coinbase, what the sender lacked itself, what waits in its announcement
+sync's announcements and compact blocks (the full block is the fallback). Prefill: the coinbase, what the sender lacked itself, what waits in its announcement
 queue to the peer, and what reached it within two inbound trickle means unless the peer announced it.
 
 | | ${live.map(l => `pause ${l.blockMs} ms`).join(' | ')} |
