@@ -316,7 +316,9 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     extraPoolTxs: () => extra.size,
     highBandwidthPeers: () => hb.list().length,
     recentBlocks: () => recent.size,
-    peers: () => states.size
+    peers: () => states.size,
+    recentTxTimes: () => arrivals.size,
+    blockOutcomes: () => delivered.size + spoiled.size + lacked.size + announced.size
   })
 
   let running = false

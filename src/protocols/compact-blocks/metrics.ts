@@ -22,6 +22,10 @@ export interface CompactGauges {
   recentBlocks (): number
   /** Peers with compact-block state. */
   peers (): number
+  /** Arrival times of recent mempool transactions (prefill rule). */
+  recentTxTimes (): number
+  /** Per-block memory: rebuilt, rejected, lacked indexes, announced origins (each ≤ MAX_BLOCK_OUTCOMES). */
+  blockOutcomes (): number
 }
 
 export interface CompactMetrics {
@@ -57,6 +61,8 @@ export function createCompactMetrics (registry: Registry | undefined, gauges: Co
       this.set({ what: 'pending_blocks' }, gauges.pendingBlocks())
       this.set({ what: 'requested_blocks' }, gauges.requestedBlocks())
       this.set({ what: 'peers' }, gauges.peers())
+      this.set({ what: 'recent_tx_times' }, gauges.recentTxTimes())
+      this.set({ what: 'block_outcomes' }, gauges.blockOutcomes())
       this.set({ what: 'extra_pool_txs' }, gauges.extraPoolTxs())
       this.set({ what: 'high_bandwidth_peers' }, gauges.highBandwidthPeers())
       this.set({ what: 'recent_blocks' }, gauges.recentBlocks())
