@@ -106,3 +106,35 @@ export class IdentityError extends ChainwireError {
 export function isError<T extends ChainwireError> (err: unknown, cls: { name: string, prototype: T }): err is T {
   return err instanceof Error && err.name === cls.name
 }
+
+/**
+ * A readable one-line description of anything thrown. Transports do not
+ * always throw an `Error` with a message: the WebSocket client rejects with
+ * an `ErrorEvent` whose message is empty, which would print as "" or
+ * "[object ErrorEvent]". This looks through `message`, `errors`, `error` and
+ * `cause` for a real message, then falls back to the error's kind.
+ */
+export function describeError (err: unknown): string {
+  const found = messageOf(err, 0)
+  if (found != null) return found
+  if (err == null || typeof err !== 'object') return String(err)
+  if (typeof Event !== 'undefined' && err instanceof Event) {
+    return `${err.constructor.name} "${err.type}" without details (for a WebSocket address: nothing listening there, or not a WebSocket endpoint)`
+  }
+  const e = err as { name?: unknown, code?: unknown }
+  if (typeof e.code === 'string') return e.code
+  if (typeof e.name === 'string' && e.name !== '') return `${e.name} without a message`
+  return 'unknown error (no message)'
+}
+
+function messageOf (err: unknown, depth: number): string | undefined {
+  if (depth > 4 || err == null) return undefined
+  if (typeof err !== 'object') return String(err)
+  const e = err as { message?: unknown, error?: unknown, errors?: unknown, cause?: unknown }
+  if (typeof e.message === 'string' && e.message !== '') return e.message
+  if (Array.isArray(e.errors)) {
+    const all = e.errors.map(x => messageOf(x, depth + 1)).filter(m => m != null)
+    if (all.length > 0) return all.join('; ')
+  }
+  return messageOf(e.error, depth + 1) ?? messageOf(e.cause, depth + 1)
+}

@@ -4,6 +4,32 @@
  * @module
  */
 export * from './errors.ts'
+
+// the node handle
+export { createNode } from './node/index.ts'
+export type {
+  ChainwireNode, NodeEvents, NodeComponents, NodeOverrides, NodeStatus, PeerSummary, CallOptions,
+  DirectHandler, DirectMessage, ReceivedMessage
+} from './node/index.ts'
+export type { ChainProtocol, ChainProtocolComponents, ChainProtocolInits, ProtocolHostEvents } from './node/chain-protocols.ts'
+
+// configuration: defaults < file < environment < flags
+export { loadConfig, validateConfig, readConfigFile } from './config/load.ts'
+export type { ConfigInputs, ConfigSource } from './config/load.ts'
+export { defaultConfig, FIELDS as CONFIG_FIELDS, LOG_LEVELS } from './config/options.ts'
+export type { NodeConfig, LogLevel, TxRelayMode, FieldSpec } from './config/options.ts'
+/** Every node-wide default, each documented with its rationale (`src/config/constants.ts`). */
+export * as constants from './config/constants.ts'
+
+// logging
+export { createLogs, silentLogs } from './logger.ts'
+export type { Log, Logs, LogSink, LogsInit } from './logger.ts'
+
+// the control API
+export { createApi, apiServer, HttpError } from './api/index.ts'
+export type { CreateApiOptions, ApiServer, ApiRequest, RouteHandler, HttpMethod } from './api/index.ts'
+
+// the chain seam
 export type * from './chain/index.ts'
 export type { PeerReporter, PeerManager, PeerManagerEvents, PeerInfo, BanInfo, BanRequest, GoodbyeReason, RefusalReason } from './peers/types.ts'
 export { InvalidBanError, BanNotFoundError, BanListFullError } from './peers/errors.ts'

@@ -14,7 +14,7 @@ import { Registry } from 'prom-client'
 import * as C from '../config/constants.ts'
 import { defaultConfig } from '../config/options.ts'
 import { validateConfig } from '../config/load.ts'
-import { InvalidArgumentError, NotStartedError } from '../errors.ts'
+import { describeError, InvalidArgumentError, NotStartedError } from '../errors.ts'
 import { createHost } from '../host/index.ts'
 import { fitToFdLimit, readFdLimits } from '../host/fd-limit.ts'
 import { loadIdentity } from '../host/identity.ts'
@@ -531,7 +531,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
         conn = await host.dial(t, { signal: d.signal })
       } catch (err: any) {
         if (d.signal.aborted) throw d.error(err, `dial ${t.toString()}`)
-        throw new DialError(`dial ${t.toString()} failed: ${err.message}`, { cause: err })
+        throw new DialError(`dial ${t.toString()} failed: ${describeError(err)}`, { cause: err })
       }
       const s = summarize(conn.remotePeer)
       if (s == null) throw new DialError(`dial ${t.toString()} failed: connection closed`)

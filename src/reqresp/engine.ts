@@ -643,7 +643,9 @@ function createReqResp (init: ReqRespInit, components: ReqRespComponents): ReqRe
       try {
         stream = await components.dialer.dialProtocol(peer, ids, {
           signal: ctrl.signal,
-          // one version: write the protocol and the request together where the stack supports it
+          // one version: the stack may write the protocol and the request together. libp2p 3.x's
+          // multistream-select (7.x) has no lazy select and ignores this, so every request pays a
+          // negotiation round trip (bench/results/reqresp.md: ~0.6 ms of the small-request latency)
           negotiateFully: ids.length > 1,
           maxOutboundStreams: spec.maxOutboundStreams
         })

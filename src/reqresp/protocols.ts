@@ -117,7 +117,8 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
     maxResponseItems: 0,
     costUnit: 'messages',
     maxCost: 1,
-    quota: { byPeer: { messages: q(1, 10 * SECOND) } },
+    // one per connection, a few when a peer restarts quickly (each restart ends a connection with one)
+    quota: { byPeer: { messages: q(3, 10 * SECOND) } },
     timeouts: TIMEOUTS,
     maxInboundStreams: 1,
     maxOutboundStreams: 1,

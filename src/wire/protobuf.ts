@@ -156,8 +156,14 @@ function checkString (fail: Fail, field: string, value: string, maxBytes: number
   }
 }
 
+/** Stands for an entry's name (`field[i]`) in messages, so the name is only built when a check fails. */
+const ENTRY = '\u0000entry\u0000'
+
 function checkEach<T> (fail: Fail, field: string, values: T[], check: (fail: Fail, field: string, v: T) => void): void {
-  for (let i = 0; i < values.length; i++) check(fail, `${field}[${i}]`, values[i])
+  let i = 0
+  // thousands of entries per message (headers, inventory): no string per entry on the good path
+  const failAt: Fail = (message) => fail(message.replaceAll(ENTRY, `${field}[${i}]`))
+  for (; i < values.length; i++) check(failAt, ENTRY, values[i])
 }
 
 function checkIncreasing (fail: Fail, field: string, values: number[]): void {

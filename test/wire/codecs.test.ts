@@ -49,6 +49,16 @@ describe('protobuf codecs', () => {
     assert.throws(() => protobufCodecs.GetBlocksByHash.encode({ hashes: [new Uint8Array(33)] }), isEncodeError)
   })
 
+  it('names the failing entry of a list by its index', () => {
+    const headers = Array.from({ length: 10 }, () => new Uint8Array(84))
+    headers[7] = new Uint8Array(0)
+    const bytes = pbSync.Headers.encode({ headers })
+    assert.throws(() => protobufCodecs.Headers.decode(bytes), isDecodeError(/^.*headers\[7\] is 0 bytes \(min 1\)/))
+    assert.throws(() => protobufCodecs.Headers.encode({ headers }), (err: any) => isEncodeError(err) && /headers\[7\] is 0 bytes/.test(err.message))
+    const locator = [new Uint8Array(32), new Uint8Array(31)]
+    assert.throws(() => protobufCodecs.GetHeaders.decode(pbSync.GetHeaders.encode({ locator, maxHeaders: 1 })), isDecodeError(/locator\[1\] must be 32 bytes, got 31/))
+  })
+
   it('stops decoding an inv at 50,000 items: 50,001 is fatal, the limit is named', () => {
     const hash = new Uint8Array(32)
     const ok = pbRelay.Inv.encode({ items: Array.from({ length: MAX_INV_ITEMS }, () => ({ type: 1, hash })) })

@@ -26,6 +26,15 @@ export const HEADERS_PER_REQUEST = MAX_HEADERS_PER_MESSAGE
 export const MAX_HEADER_REQUESTS_PER_PEER = 2
 
 /**
+ * Header answers of one peer received and waiting for (or in) validation.
+ * With one answer being validated and one queued, the next request still
+ * leaves as soon as an answer arrives, so the peer is never left idle while
+ * we validate; answers are merged in order. Bounds memory to this many
+ * answers (2000 headers each) per peer.
+ */
+export const MAX_HEADER_ANSWERS_QUEUED = 2
+
+/**
  * Headers validated in one go before yielding to the event loop. A 2000-header
  * answer takes ~10 ms to check; in chunks of 500 the next (pipelined) request
  * gets on the wire after the first chunk, so the peer serves it while we

@@ -40,7 +40,7 @@ import { MAX_ANNOUNCE_HOPS, MAX_BLOCKS_BY_HASH, MAX_HEADERS_PER_MESSAGE, MAX_LOC
 import { protobufWireFormat } from '../../wire/protobuf.ts'
 import { topicId } from '../../wire/protocol-id.ts'
 import {
-  ANNOUNCE_HEADERS, BLOCKS_TOPIC, VALIDATE_CHUNK, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, MAX_DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
+  ANNOUNCE_HEADERS, BLOCKS_TOPIC, VALIDATE_CHUNK, MAX_HEADER_ANSWERS_QUEUED, CHAIN_BUSY_RETRY_MS, DOWNLOAD_WINDOW, MAX_DOWNLOAD_WINDOW, HEADERS_PER_REQUEST, HEADERS_RETRY_MS,
   IGNORED_BLOCK_RETRY_MS, INITIAL_RANGE_BLOCKS, MAX_BUFFERED_BYTES, MAX_HEADERS_AHEAD, MAX_LOW_WORK_HEADERS, MAX_ORIGINS,
   MAX_HEADER_REQUESTS_PER_PEER, MAX_RANGE_BLOCKS, MAX_RANGES_PER_PEER, MAX_TIP_FETCHES, MAX_UNCONNECTING_ANNOUNCEMENTS, OUTBOUND_QUOTA_FRACTION,
   MAX_PROPAGATION_DELAY_MS, PROGRESS_INTERVAL_MS, PROPAGATION_WINDOW, RANGE_TARGET_BYTES, RATE_LIMITED_BACKOFF_MS, RATE_WINDOW_MS, STALL_MEMORY_MS,
@@ -246,8 +246,10 @@ interface PeerSync {
   /** Highest target height known to be on the peer's chain; -1: none. */
   known: number
   branch?: Branch
-  /** get_headers requests in flight (a second one only pipelined behind a full answer). */
+  /** get_headers requests not finished: in flight, or answered and waiting for or in validation. */
   headerRequests: number
+  /** Of those, the answers received and waiting for or in validation. */
+  headerAnswers: number
   /** The last header of a full answer still being merged: the next request may start from it. */
   pipeline?: { hash: Uint8Array }
   /** Bumped when an answer is not taken in whole: answers to requests pipelined before are dropped. */
@@ -598,9 +600,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   function wantsHeaders (ps: PeerSync, leader: PeerSync | undefined): boolean {
     if (ps.excluded || clock.now() < ps.backoffUntil) return false
     if (ps.headerRequests > 0) {
-      // a second request, pipelined behind a full answer of the leader that is still being validated
-      return ps.headerRequests < MAX_HEADER_REQUESTS_PER_PEER && ps === leader && ps.pipeline != null &&
-        target.length + MAX_HEADER_REQUESTS_PER_PEER * HEADERS_PER_REQUEST <= maxAhead
+      // another request, pipelined behind a full answer of the leader that is still being validated
+      const limit = MAX_HEADER_REQUESTS_PER_PEER + MAX_HEADER_ANSWERS_QUEUED
+      return ps.headerRequests - ps.headerAnswers < MAX_HEADER_REQUESTS_PER_PEER && ps.headerRequests < limit &&
+        ps === leader && ps.pipeline != null && target.length + limit * HEADERS_PER_REQUEST <= maxAhead
     }
     if (ps.wantHeaders) return true
     if (ps.exhausted) return false
@@ -615,6 +618,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   async function requestHeaders (ps: PeerSync): Promise<void> {
     ps.headerRequests++
+    let answered = false
     const claim = ps.claimedWork
     const speculative = ps.pipeline
     const epoch = ps.epoch
@@ -636,6 +640,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
         return
       }
       if (!running || ps.excluded) return
+      ps.headerAnswers++
+      answered = true
       if (ps.wantHeaders) ps.wantHeaders = false
       const full = headers.length === HEADERS_PER_REQUEST
       if (full && epoch === ps.epoch) {
@@ -669,6 +675,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       await run
     } finally {
       ps.headerRequests--
+      if (answered) ps.headerAnswers--
       schedule()
     }
   }
@@ -1546,6 +1553,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       bestHex: toHex(rp.status.bestHash),
       known: -1,
       headerRequests: 0,
+      headerAnswers: 0,
       epoch: 0,
       wantHeaders: false,
       exhausted: false,
