@@ -45,4 +45,5 @@ export { StatusMismatchError, StatusTimeoutError } from './protocols/status/erro
 export type { TxRelay, TxRelayStats, TxRelayPeerInfo, BlockInventory } from './protocols/tx-relay/index.ts'
 export { UnsolicitedTxError, TxRequestTimeoutError } from './protocols/tx-relay/errors.ts'
 export type { CompactBlocks, CompactBlocksStats, CompactBlockRecord, CompactPeerInfo } from './protocols/compact-blocks/index.ts'
+export type { BlockRelayMode } from './config/options.ts'
 export { InvalidCompactBlockError, BlockTxnMismatchError, BlockTxnIndexError } from './protocols/compact-blocks/errors.ts'
