@@ -42,3 +42,8 @@ export type {
 export { UnconnectedHeadersError, LowWorkHeadersError, ClaimedWorkError, TooManyHeadersError, WrongBlockError, SyncStallError } from './protocols/sync/errors.ts'
 export type { PeerStatusBook, PeerStatusEvents, ReadyPeer, Advertisement, StatusInit } from './protocols/status/index.ts'
 export { StatusMismatchError, StatusTimeoutError } from './protocols/status/errors.ts'
+export type { TxRelay, TxRelayStats, TxRelayPeerInfo, BlockInventory } from './protocols/tx-relay/index.ts'
+export { UnsolicitedTxError, TxRequestTimeoutError } from './protocols/tx-relay/errors.ts'
+export type { CompactBlocks, CompactBlocksStats, CompactBlockRecord, CompactPeerInfo } from './protocols/compact-blocks/index.ts'
+export type { BlockRelayMode } from './config/options.ts'
+export { InvalidCompactBlockError, BlockTxnMismatchError, BlockTxnIndexError } from './protocols/compact-blocks/errors.ts'

@@ -5,6 +5,7 @@
  * @module
  */
 import * as C from './constants.ts'
+import { DEFAULT_INBOUND_TRICKLE_MS, DEFAULT_OUTBOUND_TRICKLE_MS } from '../protocols/tx-relay/constants.ts'
 
 /** Log levels, from quietest to noisiest. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'trace'
@@ -12,6 +13,9 @@ export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'
 
 /** How the node relays transactions (see the transaction relay protocol). */
 export type TxRelayMode = 'inv' | 'gossip'
+
+/** How the node relays new blocks: BIP152 compact blocks, or whole blocks. */
+export type BlockRelayMode = 'compact' | 'full'
 
 /**
  * Everything that configures a node. Plain data: `structuredClone` copies it.
@@ -66,6 +70,12 @@ export interface NodeConfig {
   mineIntervalMs: number
   /** Transaction relay mode. */
   txRelay: TxRelayMode
+  /** Mean of the Poisson delay between transaction announcements to inbound peers, ms (inv mode). */
+  txTrickleInboundMs: number
+  /** Mean of the Poisson delay between transaction announcements to each outbound peer, ms (inv mode). */
+  txTrickleOutboundMs: number
+  /** Block relay: compact blocks (BIP152) with the full block as fallback, or full blocks only. */
+  blockRelay: BlockRelayMode
 }
 
 /** The kind of a config field, which decides parsing and validation. */
@@ -120,7 +130,10 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'chain', flag: 'chain', env: 'CHAINWIRE_CHAIN', kind: { type: 'enum', values: ['devchain', 'none'] }, help: 'chain behind the node: the devchain reference chain, or none' },
   { key: 'mine', flag: 'mine', env: 'CHAINWIRE_MINE', kind: { type: 'bool' }, help: 'mine blocks (devchain)' },
   { key: 'mineIntervalMs', flag: 'mine-interval', env: 'CHAINWIRE_MINE_INTERVAL', kind: { type: 'int', min: 0, max: 3_600_000 }, help: 'mean pacing between mined blocks, ms (0: proof of work alone; devnet retargets to ~1 s)' },
-  { key: 'txRelay', flag: 'tx-relay', env: 'CHAINWIRE_TX_RELAY', kind: { type: 'enum', values: ['inv', 'gossip'] }, help: 'transaction relay mode' }
+  { key: 'txRelay', flag: 'tx-relay', env: 'CHAINWIRE_TX_RELAY', kind: { type: 'enum', values: ['inv', 'gossip'] }, help: 'transaction relay mode: inv (announce, then fetch) or gossip (gossipsub topic)' },
+  { key: 'txTrickleInboundMs', flag: 'tx-trickle-inbound', env: 'CHAINWIRE_TX_TRICKLE_INBOUND', kind: { type: 'int', min: 1, max: 600_000 }, help: 'mean delay between transaction announcements to inbound peers, ms (Bitcoin Core: 5000)' },
+  { key: 'txTrickleOutboundMs', flag: 'tx-trickle-outbound', env: 'CHAINWIRE_TX_TRICKLE_OUTBOUND', kind: { type: 'int', min: 1, max: 600_000 }, help: 'mean delay between transaction announcements to each outbound peer, ms (Bitcoin Core: 2000)' },
+  { key: 'blockRelay', flag: 'block-relay', env: 'CHAINWIRE_BLOCK_RELAY', kind: { type: 'enum', values: ['compact', 'full'] }, help: 'block relay: compact blocks (BIP152, full block as fallback) or full blocks' }
 ]
 
 /** The defaults every source starts from. */
@@ -149,6 +162,9 @@ export function defaultConfig (): NodeConfig {
     chain: 'devchain',
     mine: false,
     mineIntervalMs: C.DEFAULT_MINE_INTERVAL_MS,
-    txRelay: 'inv'
+    txRelay: 'inv',
+    txTrickleInboundMs: DEFAULT_INBOUND_TRICKLE_MS,
+    txTrickleOutboundMs: DEFAULT_OUTBOUND_TRICKLE_MS,
+    blockRelay: 'compact'
   }
 }

@@ -7,6 +7,9 @@
  *
  * @module
  */
+import { compactBlocks } from '../protocols/compact-blocks/index.ts'
+import { txRelay } from '../protocols/tx-relay/index.ts'
+import type { TxRelay } from '../protocols/tx-relay/index.ts'
 import type { ChainAdapter } from '../chain/index.ts'
 import type { NodeConfig } from '../config/options.ts'
 import type { Host } from '../host/index.ts'
@@ -69,6 +72,7 @@ export interface ChainProtocolInits {
  * (announcers and fetchers; see `src/protocols/sync/relay.ts`).
  */
 export function chainProtocols (c: ChainProtocolComponents, init: ChainProtocolInits = {}): ChainProtocol[] {
+  const { config } = c
   const status = statusProtocol(init.status)({
     reqresp: c.reqresp,
     peers: c.peers,
@@ -87,5 +91,44 @@ export function chainProtocols (c: ChainProtocolComponents, init: ChainProtocolI
     logger: c.logs,
     registry: c.registry
   })
-  return [status, sync]
+  // compact blocks and tx relay use each other: blocks prefill what the peer's
+  // tx queue says it lacks; tx relay hands block inventory and rejected
+  // transactions to compact blocks
+  let relay: TxRelay | undefined
+  const compact = compactBlocks({
+    enabled: config.blockRelay === 'compact',
+    // a transaction younger than two inbound trickles has probably not reached every peer
+    prefillRecentMs: 2 * config.txTrickleInboundMs
+  })({
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    events: c.events,
+    // blocks go out and come in through sync's announcement path; we advertise our version in the status
+    relay: sync.relay,
+    status,
+    logger: c.logs,
+    registry: c.registry,
+    txKnowledge: {
+      peerHas: (peer, txid) => relay?.peerHas(peer, txid) ?? false,
+      pendingFor: (peer, txid) => relay?.pendingFor(peer, txid) ?? false
+    }
+  })
+  relay = txRelay({
+    network: config.network,
+    mode: config.txRelay,
+    inboundTrickleMs: config.txTrickleInboundMs,
+    outboundTrickleMs: config.txTrickleOutboundMs
+  })({
+    reqresp: c.reqresp,
+    peers: c.peers,
+    chain: c.chain,
+    events: c.events,
+    logger: c.logs,
+    registry: c.registry,
+    pubsub: c.libp2p.services.pubsub,
+    blocks: compact.inventory,
+    onRejectedTx: (txid, tx) => { compact.addExtraTx(txid, tx) }
+  })
+  return [status, sync, compact, relay]
 }

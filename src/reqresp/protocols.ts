@@ -395,10 +395,12 @@ export const METHOD_RULES: { readonly [M in Method]: MethodRules<RequestOf<M>> }
     cost: (r) => r.items.length,
     // every item found, plus one notfound listing the rest
     maxItems: (r) => r.items.length + 1,
-    // getdata serves transactions; blocks travel by get_blocks_by_hash and cmpctblock
+    // getdata serves transactions, and compact blocks (BIP152 low-bandwidth mode: the
+    // responder pushes a cmpctblock and lists what it cannot serve as not found);
+    // full blocks travel by get_blocks_by_hash
     validate: (req) => {
-      if (req.body.items.some(i => i.type !== 'tx')) {
-        throw new InvalidRequestError('getdata: only tx items can be requested (blocks: get_blocks_by_hash)', 'mid')
+      if (req.body.items.some(i => i.type === 'block')) {
+        throw new InvalidRequestError('getdata: block items cannot be requested (full blocks: get_blocks_by_hash)', 'mid')
       }
     }
   },

@@ -183,6 +183,14 @@ export interface CmpctBlock {
   shortIds: number[]
   /** Indexes strictly increasing. */
   prefilled: PrefilledTx[]
+  /**
+   * When the origin node accepted the block, ms since the epoch (0 or absent:
+   * unknown). With `hops`, what a `block_announce` carries for propagation
+   * measurement: a high-bandwidth compact block replaces that announcement.
+   */
+  acceptedAtMs?: number
+  /** Relays since the origin (0 when sent by the origin). */
+  hops?: number
 }
 
 export interface GetBlockTxn {

@@ -478,22 +478,56 @@ function bytesToShortIds (bytes: Uint8Array, fail: Fail): number[] {
   return ids
 }
 
+/**
+ * Strictly increasing absolute indexes as BIP152's differential indexes: the
+ * first as is, each later one as its distance from the previous minus one.
+ * Small gaps stay one-byte varints however deep into a block they are.
+ */
+function toDifferential (indexes: number[]): number[] {
+  const out = new Array<number>(indexes.length)
+  for (let i = 0; i < indexes.length; i++) out[i] = i === 0 ? indexes[0] : indexes[i] - indexes[i - 1] - 1
+  return out
+}
+
+/** The inverse of {@link toDifferential}; fails as soon as an index passes `max`. */
+function fromDifferential (diffs: number[], max: number, field: string, fail: Fail): number[] {
+  const out = new Array<number>(diffs.length)
+  let prev = -1
+  for (let i = 0; i < diffs.length; i++) {
+    const abs = prev + 1 + diffs[i]
+    if (abs > max) fail(`${field}[${i}] decodes to index ${abs} (max ${max})`)
+    out[i] = abs
+    prev = abs
+  }
+  return out
+}
+
 export const cmpctBlockCodec: Codec<CmpctBlock> = defineCodec<CmpctBlock, pbRelay.CmpctBlock>({
   type: 'CmpctBlock',
   pb: pbRelay.CmpctBlock,
   limits: { prefilled: MAX_BLOCK_TXS },
-  toPb: (v, fail) => ({
-    header: ab(v.header),
-    nonce: v.nonce,
-    shortIds: ab(shortIdsToBytes(v.shortIds, fail)),
-    prefilled: v.prefilled.map(p => ({ index: p.index, tx: ab(p.tx) }))
-  }),
-  fromPb: (p, fail) => ({
-    header: p.header,
-    nonce: p.nonce,
-    shortIds: bytesToShortIds(p.shortIds, fail),
-    prefilled: p.prefilled.map(x => ({ index: x.index, tx: x.tx }))
-  }),
+  toPb: (v, fail) => {
+    const diffs = toDifferential(v.prefilled.map(p => p.index))
+    return {
+      header: ab(v.header),
+      nonce: v.nonce,
+      shortIds: ab(shortIdsToBytes(v.shortIds, fail)),
+      prefilled: v.prefilled.map((p, i) => ({ index: diffs[i], tx: ab(p.tx) })),
+      acceptedAtMs: v.acceptedAtMs ?? 0,
+      hops: v.hops ?? 0
+    }
+  },
+  fromPb: (p, fail) => {
+    const indexes = fromDifferential(p.prefilled.map(x => x.index), MAX_BLOCK_TXS - 1, 'prefilled', fail)
+    return {
+      header: p.header,
+      nonce: p.nonce,
+      shortIds: bytesToShortIds(p.shortIds, fail),
+      prefilled: p.prefilled.map((x, i) => ({ index: indexes[i], tx: x.tx })),
+      acceptedAtMs: p.acceptedAtMs,
+      hops: p.hops
+    }
+  },
   check: (v, fail) => {
     checkBytes(fail, 'header', v.header, MAX_HEADER_BYTES, 1)
     checkU64(fail, 'nonce', v.nonce)
@@ -502,6 +536,8 @@ export const cmpctBlockCodec: Codec<CmpctBlock> = defineCodec<CmpctBlock, pbRela
     if (v.shortIds.length + v.prefilled.length > MAX_BLOCK_TXS) {
       fail(`shortIds + prefilled has ${v.shortIds.length + v.prefilled.length} entries (max ${MAX_BLOCK_TXS})`)
     }
+    if (v.acceptedAtMs != null) checkUint(fail, 'acceptedAtMs', v.acceptedAtMs)
+    if (v.hops != null) checkUint(fail, 'hops', v.hops, MAX_ANNOUNCE_HOPS)
     for (let i = 0; i < v.prefilled.length; i++) {
       checkUint(fail, `prefilled[${i}].index`, v.prefilled[i].index, MAX_BLOCK_TXS - 1)
       checkBytes(fail, `prefilled[${i}].tx`, v.prefilled[i].tx, MAX_TX_BYTES, 1)
@@ -514,8 +550,8 @@ export const getBlockTxnCodec: Codec<GetBlockTxn> = defineCodec<GetBlockTxn, pbR
   type: 'GetBlockTxn',
   pb: pbRelay.GetBlockTxn,
   limits: { indexes: MAX_BLOCK_TXS },
-  toPb: (v) => ({ blockHash: ab(v.blockHash), indexes: v.indexes }),
-  fromPb: (p) => ({ blockHash: p.blockHash, indexes: p.indexes }),
+  toPb: (v) => ({ blockHash: ab(v.blockHash), indexes: toDifferential(v.indexes) }),
+  fromPb: (p, fail) => ({ blockHash: p.blockHash, indexes: fromDifferential(p.indexes, MAX_BLOCK_TXS - 1, 'indexes', fail) }),
   check: (v, fail) => {
     checkHash(fail, 'blockHash', v.blockHash)
     checkCount(fail, 'indexes', v.indexes, MAX_BLOCK_TXS, 1)

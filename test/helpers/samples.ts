@@ -79,7 +79,9 @@ export const samples: {
     header: new Uint8Array(80).fill(16),
     nonce: 0xdead_beef_cafe_f00dn,
     shortIds: [0, 1, 2 ** 48 - 1, 123_456_789_012],
-    prefilled: [{ index: 0, tx: new Uint8Array(60).fill(17) }, { index: 5, tx: new Uint8Array(70).fill(18) }]
+    prefilled: [{ index: 0, tx: new Uint8Array(60).fill(17) }, { index: 5, tx: new Uint8Array(70).fill(18) }],
+    acceptedAtMs: 1_700_000_000_123,
+    hops: 3
   },
   GetBlockTxn: { blockHash: h(19), indexes: [1, 2, 7, 99_999] },
   BlockTxn: { blockHash: h(19), txs: [new Uint8Array(10).fill(20), new Uint8Array(11).fill(21)] },

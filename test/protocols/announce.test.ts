@@ -33,11 +33,14 @@ describe('block announcements', () => {
 
   it('relays new blocks by headers and by gossip, onwards with the origin time, and measures propagation', async () => {
     root = await mkdtemp(join(tmpdir(), 'cw-announce-'))
-    const miner = await startChainNode(join(root, 'miner'), { mine: true, mineIntervalMs: 250 }, {}, 'miner')
+    // full-block relay: compact blocks would replace header announcements to their high-bandwidth
+    // peers (test/integration/compact-devnet.test.ts covers that path)
+    const full = { blockRelay: 'full' as const }
+    const miner = await startChainNode(join(root, 'miner'), { ...full, mine: true, mineIntervalMs: 250 }, {}, 'miner')
     // a asks for header announcements (the default); b does not, so it gets gossip; c hears only from a
-    const a = await startChainNode(join(root, 'a'), {}, {}, 'a')
-    const b = await startChainNode(join(root, 'b'), {}, { protocols: { status: { capabilities: { sendHeaders: false } } } }, 'b')
-    const c = await startChainNode(join(root, 'c'), {}, {}, 'c')
+    const a = await startChainNode(join(root, 'a'), full, {}, 'a')
+    const b = await startChainNode(join(root, 'b'), full, { protocols: { status: { capabilities: { sendHeaders: false } } } }, 'b')
+    const c = await startChainNode(join(root, 'c'), full, {}, 'c')
     nodes.push(miner, a, b, c)
     await a.dial(miner.status().addrs[0])
     await b.dial(miner.status().addrs[0])

@@ -134,10 +134,15 @@ describe('block sync: header attacks', () => {
     const liar = await startChainNode(join(root, 'liar'), {}, {}, 'liar')
     nodes.push(liar)
     let served = 0
-    // claims far more work than anyone, then serves 400 headers forking from genesis
+    // claims far more work than anyone, then serves 400 headers forking from genesis. Its own status
+    // module is stopped: otherwise its honest status request races the victim's, and the victim,
+    // taking whichever status comes first, may never see the lie
+    const liarStatus = liar.protocols.get('status') as any
+    const honestStatus: Status = liarStatus.local()
+    await liarStatus.stop()
     await liar.reqresp.register('status', {
       async call () {
-        const st: Status = { ...(liar.protocols.get('status') as any).local(), bestHeight: 1_000_000, bestWork: 10n ** 12n, bestHash: new Uint8Array(32).fill(7) }
+        const st: Status = { ...honestStatus, bestHeight: 1_000_000, bestWork: 10n ** 12n, bestHash: new Uint8Array(32).fill(7) }
         return [st]
       }
     })

@@ -9,6 +9,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { SHUTDOWN_TIMEOUT_MS } from '../../config/constants.ts'
+import { DEVNET_INBOUND_TRICKLE_MS, DEVNET_OUTBOUND_TRICKLE_MS } from '../../protocols/tx-relay/constants.ts'
 import { loadIdentity } from '../../host/identity.ts'
 import { UsageError, parse } from '../args.ts'
 import { table } from './client.ts'
@@ -200,7 +201,8 @@ export const devnetCommand: Command = {
       const node = nodes[i]
       const args = [entry, 'node', '--network', DEVNET_NETWORK, '--data-dir', node.dir,
         ...node.listen.flatMap(a => ['--listen', a]),
-        '--api', `127.0.0.1:${node.apiPort}`]
+        '--api', `127.0.0.1:${node.apiPort}`,
+        '--tx-trickle-inbound', String(DEVNET_INBOUND_TRICKLE_MS), '--tx-trickle-outbound', String(DEVNET_OUTBOUND_TRICKLE_MS)]
       if (i > 0) args.push('--bootstrap', boot)
       if (i === 0 && values.mine !== false) args.push('--mine')
       if (values['log-level'] != null) args.push('--log-level', String(values['log-level']))

@@ -97,6 +97,14 @@ export interface BlockFetcher {
   readonly name: string
   /** Resolve with the serialised block, or undefined to let the next strategy try. */
   fetch (request: FetchRequest): Promise<Uint8Array | undefined>
+  /**
+   * A block some fetcher returned was found invalid by the chain (sync tells
+   * every fetcher; each ignores blocks it did not provide). Sync requeues the
+   * block without penalising the peer: the next attempt should not repeat
+   * what failed (a compact block rebuilt with a colliding transaction), but
+   * let the full block come.
+   */
+  rejected? (hash: Hash, error: { name: string, message: string }): void
 }
 
 /**

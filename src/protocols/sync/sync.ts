@@ -1319,6 +1319,15 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           return
         }
         log('block %d (%s) from %s is invalid: %s', e.height, e.hex, from ?? 'unknown', err.message)
+        if (e.custom === true) {
+          for (const f of [...fetchers]) {
+            try {
+              f.rejected?.(e.hash, err)
+            } catch (ferr: any) {
+              log('fetcher %s failed on a rejected block: %s', f.name, ferr?.message)
+            }
+          }
+        }
         if (ps != null && e.custom !== true) penalize(ps, ps.peer, err, false)
         requeue(e, 'invalid-block', from)
         if (ps != null && e.custom !== true) {
@@ -1334,7 +1343,16 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
         } catch (verr: any) {
           if (verr?.verdict === 'fatal') {
             cutAt(target.base, 'invalid block')
-            for (const p of peers.values()) if (p.bestHex === e.hex || p.claimedHeight >= e.height) p.exhausted = false
+            for (const p of peers.values()) {
+              if (p.bestHex === e.hex) {
+                // its claim was this block's header: what it has for sure is the parent (a relayer of a
+                // compact block announces before validating, BIP152; it must not fail a claim check for it)
+                p.claimedWork = target.base.totalWork
+                p.claimedHeight = target.base.height
+                p.bestHex = target.base.hex
+              }
+              if (p.bestHex === e.hex || p.claimedHeight >= e.height) p.exhausted = false
+            }
           }
         }
       }

@@ -166,6 +166,8 @@ export interface CmpctBlock {
     nonce: bigint;
     shortIds: Uint8Array<ArrayBuffer>;
     prefilled: PrefilledTx[];
+    acceptedAtMs: number;
+    hops: number;
 }
 export declare namespace CmpctBlock {
     const codec: () => Codec<CmpctBlock>;
@@ -191,9 +193,17 @@ export declare namespace CmpctBlock {
         value: Uint8Array<ArrayBuffer>;
         index: number;
     }
+    interface CmpctBlockAcceptedAtMsFieldEvent {
+        field: '$.acceptedAtMs';
+        value: number;
+    }
+    interface CmpctBlockHopsFieldEvent {
+        field: '$.hops';
+        value: number;
+    }
     function encode(obj: Partial<CmpctBlock>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CmpctBlock>): CmpctBlock;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CmpctBlock>): Generator<CmpctBlockHeaderFieldEvent | CmpctBlockNonceFieldEvent | CmpctBlockShortIdsFieldEvent | CmpctBlockPrefilledIndexFieldEvent | CmpctBlockPrefilledTxFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CmpctBlock>): Generator<CmpctBlockHeaderFieldEvent | CmpctBlockNonceFieldEvent | CmpctBlockShortIdsFieldEvent | CmpctBlockPrefilledIndexFieldEvent | CmpctBlockPrefilledTxFieldEvent | CmpctBlockAcceptedAtMsFieldEvent | CmpctBlockHopsFieldEvent>;
 }
 export interface GetBlockTxn {
     blockHash: Uint8Array<ArrayBuffer>;

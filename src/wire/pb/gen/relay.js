@@ -786,6 +786,14 @@ export var CmpctBlock;
                         PrefilledTx.codec().encode(value, w);
                     }
                 }
+                if ((obj.acceptedAtMs != null && obj.acceptedAtMs !== 0)) {
+                    w.uint32(40);
+                    w.uint64Number(obj.acceptedAtMs);
+                }
+                if ((obj.hops != null && obj.hops !== 0)) {
+                    w.uint32(48);
+                    w.uint32(obj.hops);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -794,7 +802,9 @@ export var CmpctBlock;
                     header: uint8ArrayAlloc(0),
                     nonce: 0n,
                     shortIds: uint8ArrayAlloc(0),
-                    prefilled: []
+                    prefilled: [],
+                    acceptedAtMs: 0,
+                    hops: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -819,6 +829,14 @@ export var CmpctBlock;
                             obj.prefilled.push(PrefilledTx.codec().decode(reader, reader.uint32(), {
                                 limits: opts.limits?.prefilled$
                             }));
+                            break;
+                        }
+                        case 5: {
+                            obj.acceptedAtMs = reader.uint64Number();
+                            break;
+                        }
+                        case 6: {
+                            obj.hops = reader.uint32();
                             break;
                         }
                         default: {
@@ -870,6 +888,20 @@ export var CmpctBlock;
                                 };
                             }
                             obj.prefilled++;
+                            break;
+                        }
+                        case 5: {
+                            yield {
+                                field: `${prefix}.acceptedAtMs`,
+                                value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        case 6: {
+                            yield {
+                                field: `${prefix}.hops`,
+                                value: reader.uint32()
+                            };
                             break;
                         }
                         default: {
