@@ -139,15 +139,18 @@ export function nextBits (parent: { height: number, bits: number, time: number }
   if (!isRetargetHeight(height, params)) return parent.bits
   const firstHeight = Math.max(0, height - params.retargetInterval - 1)
   const intervals = parent.height - firstHeight
-  const expected = BigInt(intervals * params.targetSpacing)
-  let actual = BigInt(parent.time - ancestorTime(firstHeight))
-  if (actual < expected / MAX_RETARGET_FACTOR) actual = expected / MAX_RETARGET_FACTOR
-  if (actual > expected * MAX_RETARGET_FACTOR) actual = expected * MAX_RETARGET_FACTOR
-  if (actual <= 0n) actual = 1n
+  const expected = BigInt(Math.max(1, intervals * params.targetSpacing))
+  const actual = BigInt(parent.time - ancestorTime(firstHeight))
   const old = bitsToTarget(parent.bits)
   const limit = bitsToTarget(params.powLimitBits)
   if (old === undefined || limit === undefined) throw new RangeError('invalid bits in a stored header')
-  let target = old * actual / (expected === 0n ? 1n : expected)
+  // Clamp the target itself, not the timespan: `expected / 4` in integers
+  // rounds down (a 30 s window allows 7 s, i.e. 4.29×), and the result would
+  // break the 4× bound that permittedTransition enforces on every header.
+  let target: bigint
+  if (actual * MAX_RETARGET_FACTOR <= expected) target = old / MAX_RETARGET_FACTOR
+  else if (actual >= expected * MAX_RETARGET_FACTOR) target = old * MAX_RETARGET_FACTOR
+  else target = old * actual / expected
   if (target > limit) target = limit
   if (target < 1n) target = 1n
   return targetToBits(target)

@@ -73,4 +73,33 @@ describe('devchain proof of work', () => {
     // regtest never retargets
     assert.equal(permittedTransition(2016, REGTEST.genesisBits, 0x2000ffff, REGTEST), false)
   })
+
+  it('every retarget the miner computes is one the header check permits (any window timespan, any bits)', () => {
+    // the devnet window (30 × 1 s) is not a multiple of 4: clamping the timespan in
+    // integers once gave 7/30 of the old target, 4.29×, which every peer rejected
+    const interval = DEVNET.retargetInterval
+    const limit = bitsToTarget(DEVNET.powLimitBits) as bigint
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 20 }), // which retarget
+      fc.integer({ min: -100, max: 10 * interval * DEVNET.targetSpacing }), // window timespan, s (clocks may go backwards)
+      fc.bigInt({ min: 1n << 200n, max: limit }),
+      (k, span, target) => {
+        const parentBits = targetToBits(target)
+        const height = k * interval
+        const parent = { height: height - 1, bits: parentBits, time: 1_700_000_000 + span }
+        const bits = nextBits(parent, () => 1_700_000_000, DEVNET)
+        assert.ok(permittedTransition(height, parentBits, bits, DEVNET), `height ${height}, span ${span}: 0x${bits.toString(16)} after 0x${parentBits.toString(16)}`)
+      }
+    ), { numRuns: 2000, seed: 42 })
+  })
+
+  it('a window four or more times too fast moves the target by exactly the factor', () => {
+    const interval = DEVNET.retargetInterval
+    const bits = 0x1f010000
+    const t = bitsToTarget(bits) as bigint
+    const parent = { height: 2 * interval - 1, bits, time: 1_700_000_007 } // 7 s for a 30 s window
+    assert.equal(bitsToTarget(nextBits(parent, () => 1_700_000_000, DEVNET)), t / 4n)
+    const slow = { ...parent, time: 1_700_000_000 + 1000 }
+    assert.equal(bitsToTarget(nextBits(slow, () => 1_700_000_000, DEVNET)), t * 4n)
+  })
 })
