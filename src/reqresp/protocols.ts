@@ -65,6 +65,16 @@ export interface MethodSpec {
 
 const SECOND = 1000
 
+/**
+ * Block-relay messages (block_announce, cmpctblock, getblocktxn) a peer may
+ * send per 10 s: one each per new block, and new blocks come in bursts. The
+ * devnet mines a block a second on average, Poisson-distributed, and faster
+ * than that before its first retarget (about 3 a second): 20 per 10 s
+ * penalised honest miners there. Junk costs its sender more elsewhere: each
+ * message carries a header whose proof of work is checked first.
+ */
+const BLOCK_MESSAGES_PER_10S = 100
+
 function q (quota: number, periodMs: number, burst?: number): Quota {
   return burst == null ? { quota, periodMs } : { quota, periodMs, burst }
 }
@@ -189,7 +199,8 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
     maxResponseItems: 0,
     costUnit: 'messages',
     maxCost: 1,
-    quota: { byPeer: { messages: q(50, 10 * SECOND) } },
+    // one per new best block; blocks come in bursts on fast chains (see BLOCK_MESSAGES_PER_10S)
+    quota: { byPeer: { messages: q(BLOCK_MESSAGES_PER_10S, 10 * SECOND) } },
     timeouts: TIMEOUTS,
     maxInboundStreams: 4,
     maxOutboundStreams: 4,
@@ -276,7 +287,8 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
     maxResponseItems: 0,
     costUnit: 'bytes',
     maxCost: MAX_MESSAGE_BYTES,
-    quota: { byPeer: { messages: q(20, 10 * SECOND), cost: q(2 * MAX_MESSAGE_BYTES, 10 * SECOND) } },
+    // one push per new block: a bogus one fails its header's proof of work and is penalised there
+    quota: { byPeer: { messages: q(BLOCK_MESSAGES_PER_10S, 10 * SECOND), cost: q(2 * MAX_MESSAGE_BYTES, 10 * SECOND) } },
     timeouts: TIMEOUTS,
     maxInboundStreams: 2,
     maxOutboundStreams: 2,
@@ -290,7 +302,7 @@ export const PROTOCOLS: Readonly<Record<Method, MethodSpec>> = {
     maxResponseItems: 1,
     costUnit: 'items',
     maxCost: MAX_BLOCK_TXS,
-    quota: { byPeer: { messages: q(20, 10 * SECOND), cost: q(2 * MAX_BLOCK_TXS, 10 * SECOND) }, total: { cost: q(20 * MAX_BLOCK_TXS, 10 * SECOND) } },
+    quota: { byPeer: { messages: q(BLOCK_MESSAGES_PER_10S, 10 * SECOND), cost: q(2 * MAX_BLOCK_TXS, 10 * SECOND) }, total: { cost: q(20 * MAX_BLOCK_TXS, 10 * SECOND) } },
     timeouts: TIMEOUTS,
     maxInboundStreams: 2,
     maxOutboundStreams: 2,

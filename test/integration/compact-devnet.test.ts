@@ -69,7 +69,37 @@ describe('compact blocks on a devnet', () => {
     assert.equal(receptions, BLOCKS * (N - 1))
     assert.ok(net.nodes.some(n => compactOf(n).stats().recent.some(r => r.highBandwidth)), 'some blocks came pushed in high-bandwidth mode')
   })
+
+  it('a burst of blocks from one miner reaches every node, and nobody is penalised for relaying it', async () => {
+    // a fast devnet mines about three blocks a second before its first retarget: the
+    // block-relay quotas once penalised honest miners there (20 cmpctblocks per 10 s)
+    const before = await Promise.all(net.nodes.map(penalties))
+    const miner = net.nodes[1]
+    const chain = miner.devchain as Devchain
+    let hash = new Uint8Array(0)
+    for (let b = 0; b < BURST; b++) {
+      const r = await chain.submitBlock(await chain.mineBlock(await chain.createBlockTemplate({ pkh: net.key.pkh })) as Uint8Array)
+      assert.equal(r.status, 'accepted')
+      if (r.status === 'accepted') hash = r.hash
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    await waitFor(() => net.nodes.every(n => Buffer.compare(n.chain?.tip().hash ?? new Uint8Array(0), hash) === 0), 'the burst\'s last block at every node', 30_000)
+    const after = await Promise.all(net.nodes.map(penalties))
+    assert.deepEqual(after, before, 'no penalties during the burst')
+    for (const n of net.nodes) assert.ok(n.peers().length >= 1, 'every node kept its peers')
+  })
 })
+
+const BURST = 40
+
+/** Penalising reports a node made, from its metrics. */
+async function penalties (n: ChainwireNode): Promise<number> {
+  let sum = 0
+  for (const line of (await n.metrics()).split('\n')) {
+    if (line.startsWith('chainwire_peers_penalties_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+  }
+  return sum
+}
 
 describe('compact and full-block relay on one devnet', () => {
   const M = 4
