@@ -76,7 +76,7 @@ describe('compact blocks on a devnet', () => {
     const before = await Promise.all(net.nodes.map(penalties))
     const miner = net.nodes[1]
     const chain = miner.devchain as Devchain
-    let hash = new Uint8Array(0)
+    let hash: Uint8Array = new Uint8Array(0)
     for (let b = 0; b < BURST; b++) {
       const r = await chain.submitBlock(await chain.mineBlock(await chain.createBlockTemplate({ pkh: net.key.pkh })) as Uint8Array)
       assert.equal(r.status, 'accepted')
