@@ -42,7 +42,7 @@ import {
   COMPACT_BLOCK_VERSION, COMPACT_BLOCKS_COMPONENT, COMPACT_BLOCKS_PROTOCOL, DEFAULT_EXTRA_POOL_BYTES, DEFAULT_EXTRA_POOL_TXS,
   DEFAULT_MAX_PREFILL_BYTES, DEFAULT_PREFILL_RECENT_MS, DEFAULT_RECONSTRUCTION_TIMEOUT_MS, MAX_BLOCK_RECORDS, MAX_BLOCKTXN_DEPTH,
   MAX_BLOCK_OUTCOMES, MAX_CMPCTBLOCK_DEPTH, MAX_HIGH_BANDWIDTH_PEERS, MAX_KNOWN_BLOCKS_PER_PEER, MAX_PARTIAL_BLOCKS,
-  MAX_PARTIAL_BLOCKS_PER_PEER, MAX_PENDING_COMPACT_BLOCKS, MAX_RECENT_TX_TIMES, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED
+  MAX_PARTIAL_BLOCKS_PER_PEER, MAX_PENDING_COMPACT_BLOCKS, MAX_RECENT_TX_TIMES, MAX_REQUESTED_COMPACT_BLOCKS, RECENT_BLOCKS_CACHED, MAX_SENDCMPCT_PER_WINDOW, SENDCMPCT_WINDOW_MS
 } from './constants.ts'
 import { BlockTxnIndexError, BlockTxnMismatchError, InvalidCompactBlockError } from './errors.ts'
 import { createExtraPool } from './extra-pool.ts'
@@ -211,6 +211,8 @@ interface PeerState {
   partials: number
   /** What we last told it with sendcmpct, and what we want it to know. */
   sentAnnounce?: boolean
+  /** When (our clock) we sent it the sendcmpct messages of the current window (at most MAX_SENDCMPCT_PER_WINDOW). */
+  sendCmpctTimes: number[]
   wantAnnounce?: boolean
   sendingCmpct: boolean
 }
@@ -336,7 +338,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     const id = peer.toString()
     let s = states.get(id)
     if (s == null) {
-      s = { id, peer, outbound: (direction ?? directionOf(id)) === 'outbound', compact: false, highBandwidth: false, knownBlocks: new Set(), partials: 0, sendingCmpct: false }
+      s = { id, peer, outbound: (direction ?? directionOf(id)) === 'outbound', compact: false, highBandwidth: false, knownBlocks: new Set(), partials: 0, sendingCmpct: false, sendCmpctTimes: [] }
       states.set(id, s)
     }
     return s
@@ -364,7 +366,15 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     s.sendingCmpct = true
     void (async () => {
       while (s.sentAnnounce !== s.wantAnnounce && running && states.get(s.id) === s) {
+        // paced to the peer's sendcmpct quota: churn in the high-bandwidth choice must not cost us a penalty
+        const now = clock.now()
+        while (s.sendCmpctTimes.length > 0 && s.sendCmpctTimes[0] <= now - SENDCMPCT_WINDOW_MS) s.sendCmpctTimes.shift()
+        if (s.sendCmpctTimes.length >= MAX_SENDCMPCT_PER_WINDOW) {
+          await pause(s.sendCmpctTimes[0] + SENDCMPCT_WINDOW_MS - now)
+          continue
+        }
         const want = s.wantAnnounce as boolean
+        s.sendCmpctTimes.push(now)
         try {
           await reqresp.notify(s.peer, 'sendcmpct', { announce: want, version: COMPACT_BLOCK_VERSION }, { signal: stopController.signal })
           s.sentAnnounce = want
@@ -375,6 +385,17 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
       }
       s.sendingCmpct = false
     })()
+  }
+
+  /** Resolve after `ms` on our clock, or at stop. */
+  async function pause (ms: number): Promise<void> {
+    const signal = stopController.signal
+    if (signal.aborted) return
+    await new Promise<void>(resolve => {
+      const done = (): void => { clock.clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
+      const timer = clock.setTimeout(done, ms)
+      signal.addEventListener('abort', done, { once: true })
+    })
   }
 
   const onConnect = (evt: CustomEvent<{ peer: PeerId, direction: 'inbound' | 'outbound' }>): void => {

@@ -109,3 +109,16 @@ export const MAX_BLOCK_OUTCOMES = RECENT_BLOCKS_CACHED
 
 /** Block hashes remembered per peer as known to it (it sent or announced them), so we do not push them back. */
 export const MAX_KNOWN_BLOCKS_PER_PEER = 64
+
+/**
+ * sendcmpct messages we send one peer per {@link SENDCMPCT_WINDOW_MS}. The
+ * method allows 4 per 10 s per peer (`src/reqresp/protocols.ts`); keeping to
+ * 3 in any 10 s window (one spare for clock skew between the two buckets)
+ * means churn in the high-bandwidth choice (a burst of blocks, each first
+ * delivered by another peer) never costs us a penalty. Past that, only the
+ * latest wish is sent, when the window allows.
+ */
+export const MAX_SENDCMPCT_PER_WINDOW = 3
+
+/** The window of {@link MAX_SENDCMPCT_PER_WINDOW}: the sendcmpct quota's period. */
+export const SENDCMPCT_WINDOW_MS = 10_000
