@@ -21,7 +21,7 @@ import { cpus } from 'node:os'
 import { DEVNET_INBOUND_TRICKLE_MS, DEVNET_OUTBOUND_TRICKLE_MS } from '../src/protocols/tx-relay/constants.ts'
 import { startChainNet } from '../test/protocols/devnet.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import { sentSince, snapshot } from './transfer.ts'
+import { recordFirstSeen, sentSince, snapshot } from './transfer.ts'
 import type { BlockRelayMode } from '../src/config/options.ts'
 import type { CompactBlocks } from '../src/protocols/compact-blocks/index.ts'
 import type { Devchain } from '../src/devchain/index.ts'
@@ -76,20 +76,7 @@ async function runMode (mode: BlockRelayMode): Promise<ModeResult> {
     net.coins.unshift(...fan.flatMap(t => t.outputs))
 
     // acceptance times of blocks at each node
-    const accepted = new Map<string, Map<number, number>>()
-    const listeners = net.nodes.map((n, i) => {
-      const l = (evt: any): void => {
-        const hex = Buffer.from(evt.detail.hash).toString('hex')
-        let m = accepted.get(hex)
-        if (m == null) {
-          m = new Map()
-          accepted.set(hex, m)
-        }
-        if (!m.has(i)) m.set(i, performance.now())
-      }
-      n.chain?.addEventListener('tip', l)
-      return l
-    })
+    const { seen: accepted, stop: stopRecording } = recordFirstSeen(net.nodes, 'tip')
     let stop = false
     const generator = (async () => {
       const started = performance.now()
@@ -116,7 +103,7 @@ async function runMode (mode: BlockRelayMode): Promise<ModeResult> {
     }
     stop = true
     await generator
-    net.nodes.forEach((n, i) => { n.chain?.removeEventListener('tip', listeners[i]) })
+    stopRecording()
 
     const nodeDelays: number[] = []
     const allNodes: number[] = []

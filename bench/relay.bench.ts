@@ -19,7 +19,7 @@ import { cpus } from 'node:os'
 import { DEVNET_INBOUND_TRICKLE_MS, DEVNET_OUTBOUND_TRICKLE_MS } from '../src/protocols/tx-relay/constants.ts'
 import { startChainNet } from '../test/protocols/devnet.ts'
 import { waitFor } from '../test/helpers/wait.ts'
-import { sentSince, snapshot } from './transfer.ts'
+import { recordFirstSeen, sentSince, snapshot } from './transfer.ts'
 import type { TxRelay } from '../src/protocols/tx-relay/index.ts'
 import type { TxRelayMode } from '../src/config/options.ts'
 
@@ -59,21 +59,8 @@ async function runMode (mode: TxRelayMode): Promise<ModeResult> {
     }
     // bytes from here on (the chain's setup relayed transactions too)
     const before = await snapshot(net.nodes)
-    const accepted = new Map<string, Map<number, number>>()
+    const { seen: accepted, stop: stopRecording } = recordFirstSeen(net.nodes, 'tx:added')
     const origin = new Map<string, { node: number, at: number }>()
-    const listeners = net.nodes.map((n, i) => {
-      const l = (evt: any): void => {
-        const hex = Buffer.from(evt.detail.txid).toString('hex')
-        let m = accepted.get(hex)
-        if (m == null) {
-          m = new Map()
-          accepted.set(hex, m)
-        }
-        if (!m.has(i)) m.set(i, performance.now())
-      }
-      n.chain?.addEventListener('tx:added', l)
-      return l
-    })
     const started = performance.now()
     const hexes: string[] = []
     let txBytes = 0
@@ -91,7 +78,7 @@ async function runMode (mode: TxRelayMode): Promise<ModeResult> {
     }
     await waitFor(() => hexes.every(h => (accepted.get(h)?.size ?? 0) === NODES), 'every transaction at every node', 120_000)
     const seconds = (performance.now() - started) / 1000
-    net.nodes.forEach((n, i) => { n.chain?.removeEventListener('tx:added', listeners[i]) })
+    stopRecording()
 
     const latencies: number[] = []
     for (const h of hexes) {

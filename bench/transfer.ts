@@ -32,3 +32,25 @@ export async function sentSince (nodes: ChainwireNode[], before: Array<Map<strin
   })
   return out
 }
+
+/**
+ * When each node first saw each item of a chain event (`tip`: blocks,
+ * `tx:added`: transactions), by item hash (hex) → node index → `performance.now()`.
+ */
+export function recordFirstSeen (nodes: ChainwireNode[], event: 'tip' | 'tx:added'): { seen: Map<string, Map<number, number>>, stop: () => void } {
+  const seen = new Map<string, Map<number, number>>()
+  const listeners = nodes.map((n, i) => {
+    const l = (evt: any): void => {
+      const hex = Buffer.from(event === 'tip' ? evt.detail.hash : evt.detail.txid).toString('hex')
+      let m = seen.get(hex)
+      if (m == null) {
+        m = new Map()
+        seen.set(hex, m)
+      }
+      if (!m.has(i)) m.set(i, performance.now())
+    }
+    n.chain?.addEventListener(event, l)
+    return l
+  })
+  return { seen, stop: () => { nodes.forEach((n, i) => { n.chain?.removeEventListener(event, listeners[i]) }) } }
+}
