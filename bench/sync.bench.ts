@@ -118,19 +118,33 @@ async function workload (root: string, name: string, build: (c: Devchain) => Pro
 
 // ---------------------------------------------------------------- local baselines
 
-async function localHeaders (root: string, w: Workload): Promise<number> {
-  const chain = await createDevchain({ dataDir: await mkdtemp(join(root, 'vh-')), network: NETWORK })
-  try {
-    const start = performance.now()
-    let parent
-    for (let i = 0; i < w.headers.length; i += 2000) {
-      const infos = await chain.validateHeaders(w.headers.slice(i, i + 2000), parent)
-      parent = infos[infos.length - 1]
+/**
+ * Local `validateHeaders` throughput on the same headers in 2000-header
+ * batches, the best of 3 passes on a warm chain, with the header hashes
+ * computed on the chain's hash worker and on the main thread: the faster of
+ * the two is the baseline, so the network figure is never flattered by a
+ * slow denominator.
+ */
+async function localHeaders (root: string, w: Workload): Promise<{ worker: number, inline: number }> {
+  const rate: { worker: number, inline: number } = { worker: 0, inline: 0 }
+  for (const [mode, hashWorkers] of [['worker', 1], ['inline', 0]] as const) {
+    const chain = await createDevchain({ dataDir: await mkdtemp(join(root, 'vh-')), network: NETWORK, hashWorkers })
+    try {
+      for (let pass = 0; pass < 4; pass++) {
+        const start = performance.now()
+        let parent
+        for (let i = 0; i < w.headers.length; i += 2000) {
+          const infos = await chain.validateHeaders(w.headers.slice(i, i + 2000), parent)
+          parent = infos[infos.length - 1]
+        }
+        // the first pass warms the code (and the worker) up
+        if (pass > 0) rate[mode] = Math.max(rate[mode], w.headers.length / ((performance.now() - start) / 1000))
+      }
+    } finally {
+      await chain.close()
     }
-    return w.headers.length / ((performance.now() - start) / 1000)
-  } finally {
-    await chain.close()
   }
+  return rate
 }
 
 async function localConnect (root: string, w: Workload): Promise<number> {
@@ -149,12 +163,22 @@ async function localConnect (root: string, w: Workload): Promise<number> {
 
 // ---------------------------------------------------------------- network
 
-async function client (root: string, init: Record<string, unknown> = {}): Promise<{ node: ChainwireNode, sync: SyncService }> {
-  const node = await createNode(nodeConfig(await mkdtemp(join(root, 'client-'))), { logs: quiet, protocols: { sync: init } })
+async function client (root: string, init: Record<string, unknown> = {}, hashWorkers?: number): Promise<{ node: ChainwireNode, sync: SyncService, close: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(root, 'client-'))
+  // a chain of our own only to choose its hash workers; otherwise the node opens its devchain
+  const chain = hashWorkers == null ? undefined : await createDevchain({ dataDir: join(dataDir, CHAIN_DIR), network: NETWORK, hashWorkers })
+  const node = await createNode(nodeConfig(dataDir), { logs: quiet, chain, protocols: { sync: init } })
   await node.start()
   const sync = node.protocols.get('sync')
   if (!isSyncService(sync)) throw new Error('no sync service')
-  return { node, sync }
+  return {
+    node,
+    sync,
+    close: async () => {
+      await node.stop()
+      await chain?.close()
+    }
+  }
 }
 
 async function until (cond: () => boolean, timeoutMs: number): Promise<void> {
@@ -166,8 +190,8 @@ async function until (cond: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 /** Headers/s from one peer: sync with no download window, from the first request to the last header. */
-async function networkHeaders (root: string, w: Workload, server: Server): Promise<number> {
-  const { node, sync } = await client(root, { downloadWindow: 0, maxHeadersAhead: w.height })
+async function networkHeaders (root: string, w: Workload, server: Server, hashWorkers?: number): Promise<number> {
+  const { node, sync, close } = await client(root, { downloadWindow: 0, maxHeadersAhead: w.height }, hashWorkers)
   try {
     await node.dial(server.addr)
     await until(() => sync.state().inFlight.headerRequests > 0 || sync.state().headers.height > 0, 10_000)
@@ -175,13 +199,13 @@ async function networkHeaders (root: string, w: Workload, server: Server): Promi
     await until(() => sync.state().headers.height >= w.height, 120_000)
     return w.height / ((performance.now() - start) / 1000)
   } finally {
-    await node.stop()
+    await close()
   }
 }
 
 /** Blocks/s from `servers`: from the dials to the last block connected. */
 async function networkBlocks (root: string, w: Workload, servers: Server[]): Promise<number> {
-  const { node } = await client(root)
+  const { node, close } = await client(root)
   try {
     const chain = node.chain as Devchain
     const start = performance.now()
@@ -189,7 +213,7 @@ async function networkBlocks (root: string, w: Workload, servers: Server[]): Pro
     await until(() => chain.tip().height >= w.height, 300_000)
     return w.height / ((performance.now() - start) / 1000)
   } finally {
-    await node.stop()
+    await close()
   }
 }
 
@@ -213,12 +237,14 @@ async function main (): Promise<void> {
     })
 
     console.log('local baselines…')
-    const validate = await best(3, async () => await localHeaders(root, empty))
+    const validateModes = await localHeaders(root, empty)
+    const validate = Math.max(validateModes.worker, validateModes.inline)
     const connect: Record<string, number> = {}
     for (const w of [empty, txs]) connect[w.name] = await best(ROUNDS, async () => await localConnect(root, w))
 
     const rows: Array<{ workload: string, peers: number, blocksPerSec: number, mbPerSec: number, localBlocksPerSec: number, ratio: number }> = []
     let headersPerSec = 0
+    let headersInlinePerSec = 0
     for (const w of [empty, txs]) {
       const servers: Server[] = []
       // servers are started only when needed: idle ones still take CPU from the syncing node
@@ -234,7 +260,11 @@ async function main (): Promise<void> {
         await serve(1)
         if (w === empty) {
           console.log('headers over the network…')
-          headersPerSec = await best(HEADER_ROUNDS, async () => await networkHeaders(root, w, servers[0]))
+          // the two client set-ups alternate, so drift on a shared machine hits both alike
+          for (let r = 0; r < HEADER_ROUNDS; r++) {
+            headersPerSec = Math.max(headersPerSec, await networkHeaders(root, w, servers[0]))
+            headersInlinePerSec = Math.max(headersInlinePerSec, await networkHeaders(root, w, servers[0], 0))
+          }
         }
         for (const k of [1, 4]) {
           await serve(k)
@@ -261,8 +291,13 @@ async function main (): Promise<void> {
       headers: {
         count: empty.height,
         localValidatePerSec: Math.round(validate),
+        localValidateWorkerPerSec: Math.round(validateModes.worker),
+        localValidateInlinePerSec: Math.round(validateModes.inline),
         networkPerSec: Math.round(headersPerSec),
         ratio: Number((headersPerSec / validate).toFixed(3)),
+        /** The client hashing on its main thread too, over local validation on the main thread. */
+        networkInlinePerSec: Math.round(headersInlinePerSec),
+        ratioInline: Number((headersInlinePerSec / validateModes.inline).toFixed(3)),
         goal: 0.5
       },
       blocks: rows,
@@ -284,16 +319,23 @@ async function main (): Promise<void> {
       '',
       '| | headers/s |',
       '|---|---:|',
-      `| local \`validateHeaders\` (2000-header batches) | ${fmt(validate)} |`,
+      `| local \`validateHeaders\` (2000-header batches), hashes on the worker | ${fmt(validateModes.worker)} |`,
+      `| local \`validateHeaders\` (2000-header batches), hashes on the main thread | ${fmt(validateModes.inline)} |`,
       `| synced from one peer over loopback | ${fmt(headersPerSec)} |`,
+      `| synced from one peer, the client hashing on its main thread | ${fmt(headersInlinePerSec)} |`,
       '',
-      `**Ratio network / validation: ${result.headers.ratio}** (goal ≥ 0.5: ${result.headers.ratio >= 0.5 ? 'met' : 'missed'}).`,
+      `**Ratio network / validation: ${result.headers.ratio}** (over the faster local figure; goal ≥ 0.5: ${result.headers.ratio >= 0.5 ? 'met' : 'missed'}).`,
       '',
-      'Where the time goes: one get_headers is in flight per peer (each answer\'s last header starts the next locator), and',
-      'the next request is sent while the previous answer is validated, in chunks of 500. Each request opens a libp2p stream',
-      '(yamux, multistream-select and a peer-store read and write on both sides: about 2–4 ms here), and the answer is',
-      'decrypted, decoded and indexed on the same thread that validates. Validation is about 4 µs per header; the rest of',
-      'the path (stream set-up on both sides, transfer, decoding, indexing) costs more again, so one peer stays below local validation.',
+      `With everything on one thread on both sides of the ratio (the client hashes on its main thread, over local validation`,
+      `on the main thread): ${result.headers.ratioInline} (goal ≥ 0.5: ${result.headers.ratioInline >= 0.5 ? 'met' : 'missed'}).`,
+      '',
+      'Where the time goes: one get_headers is in flight per peer (each answer\'s last header starts the next locator); the',
+      'next request leaves as soon as an answer arrives, and the answer is validated meanwhile. The devchain hashes a run',
+      'on a worker thread in parts of 250 and checks each part on the main thread as it comes back, so local validation uses',
+      'both cores. Each request opens a libp2p stream (yamux, a multistream-select round trip, a peer-store merge on both',
+      'sides; peer records are read from an in-memory cache), and the serving node and the worker share the two cores with',
+      'the syncing node here. So the round trip, not validation, sets the pace: against validation that uses one thread',
+      'the network costs less than validation does; against validation spread over two cores it costs more.',
       '',
       '## Blocks from 1 and 4 peers',
       '',

@@ -22,6 +22,14 @@ export const IDENTITY_FILE = 'identity.key'
 /** Sub-directory of the data dir holding the LevelDB datastore (peer store, DHT, bans). */
 export const DATASTORE_DIR = 'datastore'
 
+/**
+ * Peer records cached in memory in front of the datastore. libp2p reads a
+ * peer's record on every stream it opens or accepts; the connection limits
+ * keep well under this many peers connected, so the records of every live
+ * peer stay cached (a record is a few hundred bytes: ~1 MB at most).
+ */
+export const PEER_RECORD_CACHE_ENTRIES = 2048
+
 /** Default data dir, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.chainwire'
 

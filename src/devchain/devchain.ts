@@ -18,14 +18,17 @@ import { openChainState } from './chainstate.ts'
 import type { Activation, ChainState, IndexEntry } from './chainstate.ts'
 import { bytesEqual, concat, fromHex, plainView, toHex } from './codec.ts'
 import {
-  CHAIN_DIR, COINBASE_TAG_BYTES, COINBASE_VOUT, HASH_BYTES, HEADER_BYTES, LOG_COMPONENT, MAX_BLOCK_BYTES,
-  MAX_BLOCK_SIGOPS, MAX_HEADERS_RESULTS, MAX_LOCATOR_ENTRIES, MAX_ORPHAN_BLOCK_BYTES, MAX_ORPHAN_BLOCKS,
+  CHAIN_DIR, COINBASE_TAG_BYTES, COINBASE_VOUT, HASH_BYTES, HASH_JOB_HEADERS, HASH_OFFLOAD_MIN_HEADERS, HASH_WORKERS, HEADER_BYTES, LOG_COMPONENT, MAX_BLOCK_BYTES,
+  MAX_BLOCK_SIGOPS, MAX_HEADER_CONTEXTS, MAX_HEADERS_PER_CALL, MAX_HEADERS_RESULTS, MAX_LOCATOR_ENTRIES, MAX_ORPHAN_BLOCK_BYTES, MAX_ORPHAN_BLOCKS,
   MAX_PENDING_BLOCK_BYTES, MAX_PENDING_CHAIN_OPS, ORPHAN_BLOCK_EXPIRY_MS
 } from './constants.ts'
 import { ChainBusyError, ChainStoreError, InvalidBlockError, InvalidHeaderError, MalformedError } from './errors.ts'
 import { decodeHeader, headerHash } from './header.ts'
 import type { BlockHeader } from './header.ts'
-import { validateHeaderChain } from './headers.ts'
+import { createHashPool } from './hash-pool.ts'
+import type { HashPool } from './hash-pool.ts'
+import { createHeaderContexts, validateHashedHeaderChain, validateHeaderChain } from './headers.ts'
+import type { HashedPart } from './headers.ts'
 import { blockJson, txJson } from './json.ts'
 import type { BlockJson, TipJson, TxLookup } from './json.ts'
 import { noopLogger } from './logger.ts'
@@ -58,6 +61,8 @@ export interface DevchainInit {
   /** Milliseconds since the epoch. @default Date.now */
   clock?: () => number
   logger?: ComponentLogger
+  /** Worker threads hashing header runs in `validateHeaders`; 0 hashes on the main thread. @default HASH_WORKERS (1) */
+  hashWorkers?: number
 }
 
 /** Options of {@link Devchain.createBlockTemplate}. */
@@ -180,10 +185,12 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
   readonly #lock = new ChainLock()
   readonly #inner: MempoolInternal
   readonly #orphans = new Map<string, OrphanBlock>()
+  readonly #headerContexts = createHeaderContexts(MAX_HEADER_CONTEXTS)
+  #hashPool: HashPool | undefined
   #orphanBytes = 0
   #closed = false
 
-  constructor (init: { params: ConsensusParams, dataDir: string, db: ChainDb, state: ChainState, clock: () => number, logger: ComponentLogger, mempool: MempoolInit, mempoolRef: { current?: MempoolInternal } }) {
+  constructor (init: { params: ConsensusParams, dataDir: string, db: ChainDb, state: ChainState, clock: () => number, logger: ComponentLogger, mempool: MempoolInit, mempoolRef: { current?: MempoolInternal }, hashWorkers: number }) {
     super()
     this.params = init.params
     this.networkId = init.params.networkId
@@ -193,6 +200,14 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     this.genesisHash = init.state.genesis.hash
     this.#clock = init.clock
     this.#log = init.logger.forComponent(LOG_COMPONENT)
+    if (init.hashWorkers > 0) {
+      // started now, not at the first sync: a worker takes ~40 ms to boot
+      try {
+        this.#hashPool = createHashPool({ workers: init.hashWorkers })
+      } catch (err) {
+        this.#log.error('cannot start the header hash worker, hashing on the main thread - %e', err)
+      }
+    }
     this.defaultMinerIntervalMs = DEFAULT_MINER_INTERVAL_MS[this.networkId] ?? 0
     const inner = createMempool(init.mempool, {
       view: {
@@ -330,7 +345,30 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
   }
 
   async validateHeaders (headers: Uint8Array[], parent?: HeaderInfo): Promise<HeaderInfo[]> {
-    return validateHeaderChain(headers, parent, { params: this.params, clock: this.#clock, lookup: (hex) => this.#state.get(hex) })
+    const ctx = { params: this.params, clock: this.#clock, lookup: (hex: string) => this.#state.get(hex), contexts: this.#headerContexts }
+    const parts = this.#hashParts(headers)
+    if (parts == null) return validateHeaderChain(headers, parent, ctx)
+    return await validateHashedHeaderChain(headers, parent, ctx, parts)
+  }
+
+  /**
+   * Hash jobs for a run of headers on the hash worker, in parts of
+   * HASH_JOB_HEADERS, all sent at once so the worker hashes a part while the
+   * main thread checks the one before; or `undefined` to hash inline (a short
+   * or malformed run, or no worker).
+   */
+  #hashParts (headers: Uint8Array[]): HashedPart[] | undefined {
+    const pool = this.#hashPool
+    if (pool == null || this.#closed || !Array.isArray(headers) || headers.length < HASH_OFFLOAD_MIN_HEADERS || headers.length > MAX_HEADERS_PER_CALL) return undefined
+    for (const h of headers) if (!(h instanceof Uint8Array) || h.byteLength !== HEADER_BYTES) return undefined
+    const parts: HashedPart[] = []
+    for (let from = 0; from < headers.length; from += HASH_JOB_HEADERS) {
+      const to = Math.min(headers.length, from + HASH_JOB_HEADERS)
+      const packed = new Uint8Array((to - from) * HEADER_BYTES)
+      for (let i = from; i < to; i++) packed.set(headers[i], (i - from) * HEADER_BYTES)
+      parts.push({ from, to, hashes: pool.hashRecords(packed, HEADER_BYTES) })
+    }
+    return parts
   }
 
   decodeHeader (bytes: Uint8Array): HeaderInfo {
@@ -691,6 +729,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
   async close (): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    await this.#hashPool?.close()
     await this.#lock.run(async () => {}, 0, true)
     await this.#db.close()
   }
@@ -747,7 +786,7 @@ export async function createDevchain (init: DevchainInit): Promise<Devchain> {
     await db.close()
     throw err
   }
-  const chain = new DevchainImpl({ params, dataDir: init.dataDir, db, state, clock, logger, mempool: init.mempool ?? {}, mempoolRef })
+  const chain = new DevchainImpl({ params, dataDir: init.dataDir, db, state, clock, logger, mempool: init.mempool ?? {}, mempoolRef, hashWorkers: init.hashWorkers ?? HASH_WORKERS })
   try {
     await chain.resume()
   } catch (err) {

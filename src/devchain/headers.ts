@@ -6,7 +6,7 @@
  * @module
  */
 import { bytesEqual, toHex } from './codec.ts'
-import { MAX_FUTURE_BLOCK_TIME_SEC, MAX_HEADERS_PER_CALL, MEDIAN_TIME_SPAN } from './constants.ts'
+import { HASH_BYTES, MAX_FUTURE_BLOCK_TIME_SEC, MAX_HEADERS_PER_CALL, MEDIAN_TIME_SPAN } from './constants.ts'
 import { InvalidHeaderError, MalformedError } from './errors.ts'
 import { decodeHeader, headerHash } from './header.ts'
 import type { ConsensusParams } from './params.ts'
@@ -22,6 +22,30 @@ export interface HeaderCheckContext {
   clock: () => number
   /** A header we store, by hex hash. */
   lookup: (hex: string) => IndexEntry | undefined
+  /** Median-time contexts of the ends of runs validated before (not stored yet), by hex hash. */
+  contexts?: HeaderContexts
+}
+
+/** The last {@link MEDIAN_TIME_SPAN} times up to a header, and whether they are all there are. */
+export interface TimeContext { times: number[], complete: boolean }
+
+/** A bounded cache of {@link TimeContext}s, so a run validated in chunks keeps its median-time rule. */
+export interface HeaderContexts {
+  get (hex: string): TimeContext | undefined
+  set (hex: string, context: TimeContext): void
+}
+
+/** Create a {@link HeaderContexts} cache of at most `max` entries (the oldest go first). */
+export function createHeaderContexts (max: number): HeaderContexts {
+  const map = new Map<string, TimeContext>()
+  return {
+    get: (hex) => map.get(hex),
+    set (hex, context) {
+      map.delete(hex)
+      map.set(hex, context)
+      while (map.size > max) map.delete(map.keys().next().value as string)
+    }
+  }
 }
 
 interface Prev { hash: Uint8Array, height: number, bits: number }
@@ -41,19 +65,15 @@ function decodeAt (bytes: Uint8Array, i: number): ReturnType<typeof decodeHeader
   }
 }
 
-/**
- * Validate a run of headers. See {@link ChainAdapter.validateHeaders}.
- *
- * The median-time-past rule is applied wherever the 11 previous times are
- * known: from our index when the run builds on a stored header, else once the
- * run itself supplies them (a partial window could reject a valid header).
- */
-export function validateHeaderChain (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx: HeaderCheckContext): HeaderInfo[] {
-  if (!Array.isArray(headers)) throw new MalformedError('bad-length', 'headers must be an array')
-  if (headers.length > MAX_HEADERS_PER_CALL) {
-    throw new InvalidHeaderError('too-many-headers', `headers message has ${headers.length} entries (max ${MAX_HEADERS_PER_CALL})`)
-  }
-  if (headers.length === 0) return []
+/** Checks the headers of one run in order: see {@link validateHeaderChain}. */
+interface RunChecker {
+  /** Check header `i` (after every header before it); `hash` is its hash if computed already. */
+  check (i: number, hash?: Uint8Array): void
+  /** The infos of every header checked, once all are. */
+  finish (): HeaderInfo[]
+}
+
+function runChecker (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx: HeaderCheckContext): RunChecker {
   const { params } = ctx
   const maxTime = Math.floor(ctx.clock() / 1000) + MAX_FUTURE_BLOCK_TIME_SEC
 
@@ -73,8 +93,9 @@ export function validateHeaderChain (headers: Uint8Array[], parent: HeaderInfo |
     } else {
       const p = decodeHeader(parent.bytes)
       prev = { hash: parent.hash, height: parent.height, bits: p.bits }
-      times = [p.time]
-      complete = parent.height === 0
+      const cached = ctx.contexts?.get(toHex(parent.hash))
+      times = cached != null ? [...cached.times] : [p.time]
+      complete = cached?.complete ?? parent.height === 0
     }
   } else {
     const first = decodeAt(headers[0], 0)
@@ -83,39 +104,92 @@ export function validateHeaderChain (headers: Uint8Array[], parent: HeaderInfo |
   }
 
   const out: HeaderInfo[] = new Array(headers.length)
-  for (let i = 0; i < headers.length; i++) {
-    const bytes = headers[i]
-    const h = decodeAt(bytes, i)
-    const hash = headerHash(bytes)
-    const known = ctx.lookup(toHex(hash))
-    if (known !== undefined && (known.status & STATUS.failed) !== 0) {
-      throw new InvalidHeaderError('known-invalid', `header ${i} is the known-invalid block ${known.hex}`, 'fatal', i)
-    }
-    if (h.height === 0) throw new InvalidHeaderError('bad-height', `header ${i} claims height 0 (only genesis has it)`, 'fatal', i)
-    const work = checkProofOfWork(hash, h.bits, params, i)
-    if (prev !== undefined) {
-      if (!bytesEqual(h.prevHash, prev.hash)) {
-        throw new InvalidHeaderError('bad-prev', `header ${i} does not build on the previous header (prev ${toHex(h.prevHash)}, expected ${toHex(prev.hash)})`, 'fatal', i)
+  return {
+    check (i, precomputed) {
+      const bytes = headers[i]
+      const h = decodeAt(bytes, i)
+      const hash = precomputed ?? headerHash(bytes)
+      const known = ctx.lookup(toHex(hash))
+      if (known !== undefined && (known.status & STATUS.failed) !== 0) {
+        throw new InvalidHeaderError('known-invalid', `header ${i} is the known-invalid block ${known.hex}`, 'fatal', i)
       }
-      if (h.height !== prev.height + 1) {
-        throw new InvalidHeaderError('bad-height', `header ${i} has height ${h.height}, expected ${prev.height + 1}`, 'fatal', i)
+      if (h.height === 0) throw new InvalidHeaderError('bad-height', `header ${i} claims height 0 (only genesis has it)`, 'fatal', i)
+      const work = checkProofOfWork(hash, h.bits, params, i)
+      if (prev !== undefined) {
+        if (!bytesEqual(h.prevHash, prev.hash)) {
+          throw new InvalidHeaderError('bad-prev', `header ${i} does not build on the previous header (prev ${toHex(h.prevHash)}, expected ${toHex(prev.hash)})`, 'fatal', i)
+        }
+        if (h.height !== prev.height + 1) {
+          throw new InvalidHeaderError('bad-height', `header ${i} has height ${h.height}, expected ${prev.height + 1}`, 'fatal', i)
+        }
+        if (!permittedTransition(h.height, prev.bits, h.bits, params)) {
+          throw new InvalidHeaderError('bad-bits-transition', `header ${i} bits 0x${h.bits.toString(16)} cannot follow 0x${prev.bits.toString(16)} at height ${h.height}`, 'fatal', i)
+        }
       }
-      if (!permittedTransition(h.height, prev.bits, h.bits, params)) {
-        throw new InvalidHeaderError('bad-bits-transition', `header ${i} bits 0x${h.bits.toString(16)} cannot follow 0x${prev.bits.toString(16)} at height ${h.height}`, 'fatal', i)
+      if (complete || times.length >= MEDIAN_TIME_SPAN) {
+        const mtp = medianTime(times)
+        if (h.time <= mtp) throw new InvalidHeaderError('time-too-old', `header ${i} time ${h.time} is not after the median time past ${mtp}`, 'fatal', i)
       }
+      if (h.time > maxTime) {
+        throw new InvalidHeaderError('time-too-new', `header ${i} time ${h.time} is more than ${MAX_FUTURE_BLOCK_TIME_SEC} s ahead of our clock`, 'ignore', i)
+      }
+      times.push(h.time)
+      if (times.length > MEDIAN_TIME_SPAN) times.shift()
+      if (times.length >= MEDIAN_TIME_SPAN) complete = true
+      prev = { hash, height: h.height, bits: h.bits }
+      out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes }
+    },
+    finish () {
+      if (out.length > 0) ctx.contexts?.set(toHex(out[out.length - 1].hash), { times, complete })
+      return out
     }
-    if (complete || times.length >= MEDIAN_TIME_SPAN) {
-      const mtp = medianTime(times)
-      if (h.time <= mtp) throw new InvalidHeaderError('time-too-old', `header ${i} time ${h.time} is not after the median time past ${mtp}`, 'fatal', i)
-    }
-    if (h.time > maxTime) {
-      throw new InvalidHeaderError('time-too-new', `header ${i} time ${h.time} is more than ${MAX_FUTURE_BLOCK_TIME_SEC} s ahead of our clock`, 'ignore', i)
-    }
-    times.push(h.time)
-    if (times.length > MEDIAN_TIME_SPAN) times.shift()
-    if (times.length >= MEDIAN_TIME_SPAN) complete = true
-    prev = { hash, height: h.height, bits: h.bits }
-    out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes }
   }
-  return out
+}
+
+function checkRunShape (headers: Uint8Array[]): void {
+  if (!Array.isArray(headers)) throw new MalformedError('bad-length', 'headers must be an array')
+  if (headers.length > MAX_HEADERS_PER_CALL) {
+    throw new InvalidHeaderError('too-many-headers', `headers message has ${headers.length} entries (max ${MAX_HEADERS_PER_CALL})`)
+  }
+}
+
+/**
+ * Validate a run of headers. See {@link ChainAdapter.validateHeaders}.
+ *
+ * The median-time-past rule is applied wherever the 11 previous times are
+ * known: from our index when the run builds on a stored header, from
+ * `ctx.contexts` when it continues a run validated before, else once the run
+ * itself supplies them (a partial window could reject a valid header).
+ */
+export function validateHeaderChain (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx: HeaderCheckContext): HeaderInfo[] {
+  checkRunShape(headers)
+  if (headers.length === 0) return []
+  const run = runChecker(headers, parent, ctx)
+  for (let i = 0; i < headers.length; i++) run.check(i)
+  return run.finish()
+}
+
+/** The hashes of `headers[from]` to `headers[to - 1]`, 32 bytes each, or `undefined` to hash them inline. */
+export interface HashedPart { from: number, to: number, hashes: Promise<Uint8Array | undefined> }
+
+/**
+ * {@link validateHeaderChain} with the hashes computed elsewhere (on a
+ * worker), in parts: each part is checked as soon as its hashes arrive, while
+ * later parts are still being hashed, and the event loop runs in between.
+ * A part whose hashes are `undefined` is hashed inline. The parts must cover
+ * the run in order.
+ */
+export async function validateHashedHeaderChain (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx: HeaderCheckContext, parts: HashedPart[]): Promise<HeaderInfo[]> {
+  checkRunShape(headers)
+  if (headers.length === 0) return []
+  const run = runChecker(headers, parent, ctx)
+  let next = 0
+  for (const part of parts) {
+    if (part.from !== next) throw new RangeError(`hashed parts must cover the run in order: part at ${part.from}, expected ${next}`)
+    const hashes = await part.hashes
+    for (let i = part.from; i < part.to; i++) run.check(i, hashes?.subarray((i - part.from) * HASH_BYTES, (i - part.from + 1) * HASH_BYTES))
+    next = part.to
+  }
+  for (let i = next; i < headers.length; i++) run.check(i)
+  return run.finish()
 }

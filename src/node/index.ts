@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { LevelDatastore } from 'datastore-level'
+import { cachedDatastore } from '../host/datastore-cache.ts'
 import { TypedEventEmitter } from 'main-event'
 import { Registry } from 'prom-client'
 import * as C from '../config/constants.ts'
@@ -262,8 +263,9 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
 
   const dsPath = join(cfg.dataDir, C.DATASTORE_DIR)
   await mkdir(dsPath, { recursive: true })
-  const datastore = new LevelDatastore(dsPath)
-  await datastore.open()
+  const level = new LevelDatastore(dsPath)
+  await level.open()
+  const datastore = cachedDatastore(level, { maxEntries: C.PEER_RECORD_CACHE_ENTRIES })
 
   const overrides: NodeOverrides = structuredClone(components.overrides ?? {})
   const registry = new Registry()
@@ -309,7 +311,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       }
     })
   } catch (err) {
-    await datastore.close()
+    await level.close()
     await devchain?.close()
     throw err
   }
@@ -477,7 +479,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             await host.stop()
           }
           await devchain?.close()
-          await datastore.close()
+          await level.close()
         })()
         const r = await Promise.race([work.then(() => 'done' as const), bound])
         if (r === 'timeout') log.warn('shutdown took longer than %d ms; abandoning what is left', C.SHUTDOWN_TIMEOUT_MS)

@@ -128,4 +128,25 @@ describe('devchain validateHeaders', () => {
       return true
     })
   })
+
+  it('keeps the median rule across the chunks of one run', async () => {
+    // header 33 goes back to the median of the previous 11, which lie in the first chunk
+    const hs = headerChain({ hash: genesis.hash, height: 0, time: base }, 60, (i, h) => i === 33 ? { header: { ...h, time: base + 28 } } : undefined)
+    const first = await t.chain.validateHeaders(hs.slice(0, 30), genesis)
+    await assert.rejects(t.chain.validateHeaders(hs.slice(30), first[first.length - 1]), (err) => assertHeaderError(err, 'time-too-old', 3))
+    // the same run in one piece fails at the same header
+    await assert.rejects(t.chain.validateHeaders(hs, genesis), (err) => assertHeaderError(err, 'time-too-old', 33))
+  })
+
+  it('hashes long runs on a worker thread with the same results as on the main thread', async () => {
+    const inline = await tempChain({ hashWorkers: 0 })
+    try {
+      assert.deepEqual(await t.chain.validateHeaders(good, genesis), await inline.chain.validateHeaders(good, genesis))
+      // a bad header deep in a long run is found from the worker's hashes too
+      const bad = headerChain({ hash: genesis.hash, height: 0, time: base }, 300, (i, h) => i === 250 ? { header: h, fail: true } : undefined)
+      for (const c of [t.chain, inline.chain]) await assert.rejects(c.validateHeaders(bad, genesis), (err) => assertHeaderError(err, 'bad-pow', 250))
+    } finally {
+      await inline.cleanup()
+    }
+  })
 })

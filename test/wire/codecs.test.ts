@@ -156,3 +156,14 @@ describe('protobuf codecs', () => {
     assert.equal(decoded.block.buffer, bytes.buffer)
   })
 })
+
+describe('fast encoders', () => {
+  it('Headers: the same bytes as protons for any list of headers', async () => {
+    const fc = (await import('fast-check')).default
+    fc.assert(fc.property(fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { maxLength: 64 }), (headers) => {
+      const fast = protobufCodecs.Headers.encode({ headers })
+      assert.deepEqual(fast, pbSync.Headers.encode({ headers: headers as Array<Uint8Array<ArrayBuffer>> }))
+      assert.deepEqual(protobufCodecs.Headers.decode(fast).headers, headers)
+    }), { seed: 7, numRuns: 500 })
+  })
+})

@@ -793,7 +793,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const trimmed = upTo < headers.length
     if (i < upTo) {
       let parentInfo: HeaderInfo = matched ?? (parent.kind === 'branch' ? parent.branch.tip : (parent as { base: Base }).base.info)
-      // in chunks, yielding in between: a pipelined request gets on the wire while this answer is checked
+      // in chunks of VALIDATE_CHUNK (a whole answer by default), yielding in between
       for (let off = i; off < upTo; off += VALIDATE_CHUNK) {
         if (off > i) await new Promise<void>(resolve => { setImmediate(resolve) })
         const part = await chain.validateHeaders(headers.slice(off, Math.min(upTo, off + VALIDATE_CHUNK)), parentInfo)
