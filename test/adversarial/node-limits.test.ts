@@ -281,6 +281,9 @@ describe('full node: chunked transfers', () => {
     assert.equal(d.how, 'reset', 'told to stop sending the rest')
     assert.deepEqual(a.j.faults(second.peerId), [])
     assert.equal(a.victim.node.reqresp.stats().reassemblyBytes, MAX_CHUNK_BYTES, 'the refused transfer buffered nothing')
+    // a chainwire requester refused mid-transfer (1 MiB of data and its header: two chunks) reads the answer, not just the reset after it
+    await assert.rejects(a.control.node.send(a.victim.node.peerId, 'echo', new Uint8Array(MAX_CHUNK_BYTES)), { name: 'RateLimitedError' })
+    assert.deepEqual(a.j.faults(a.control.node.peerId), [])
     // the first one stalls: dropped at its timeout, and the budget is whole again
     await a.advance(clock, CHUNK_TRANSFER_TIMEOUT_MS)
     assert.equal((await held).how, 'reset')
