@@ -142,6 +142,8 @@ export interface CompactBlocksStats {
   /** Compact blocks given up for the full block, by reason. */
   fallbacks: Record<FallbackReason, number>
   sent: { highBandwidth: number, lowBandwidth: number }
+  /** High-bandwidth pushes that failed and were followed by a header announcement. */
+  headerFallbacks: number
   /** Requests answered. */
   served: { blocktxn: number, cmpctblock: number }
   highBandwidthPeers: string[]
@@ -309,6 +311,7 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
     reconstructed: { zero: 0, one: 0 },
     fallbacks: { collision: 0, invalid: 0, error: 0, notfound: 0, malformed: 0 } satisfies Record<FallbackReason, number>,
     sent: { highBandwidth: 0, lowBandwidth: 0 },
+    headerFallbacks: 0,
     served: { blocktxn: 0, cmpctblock: 0 }
   }
   const metrics = createCompactMetrics(components.registry, {
@@ -543,11 +546,18 @@ function createCompactBlocks (init: CompactBlocksInit, components: CompactBlocks
         block = remember(hex, nb.height, bytes)
       }
       // pushed without waiting for the peers to take them (as Core queues its cmpctblock): the
-      // header announcements to everyone else must not wait a round trip behind these; a push
-      // that fails leaves the peer to hear of the block from others or with the next one
+      // header announcements to everyone else must not wait a round trip behind these. A push
+      // that fails (the peer was busy, refused it, or timed out) is followed by the header
+      // announcement sync would have sent it, so the peer still hears of the block now
+      const headersWanted = new Set(readyPeers.filter(rp => rp.status.capabilities.sendHeaders).map(rp => rp.peer.toString()))
       for (const s of targets) {
         if (s.knownBlocks.has(hex)) continue
-        pushCompact(s, block, 'high_bandwidth').catch((err: any) => { log('cmpctblock to %p failed: %s', s.peer, err?.message) })
+        pushCompact(s, block, 'high_bandwidth').catch(async (err: any) => {
+          log('cmpctblock to %p failed: %s', s.peer, err?.message)
+          if (!running || options.signal.aborted || !headersWanted.has(s.id)) return
+          stats.headerFallbacks++
+          await reqresp.notify(s.peer, 'block_announce', { headers: nb.headers, acceptedAtMs: nb.origin.acceptedAtMs, hops: nb.origin.hops }, { signal: stopController.signal })
+        }).catch((err: any) => { log('announcing %s to %p after a failed push failed too: %s', hex, s.peer, err?.message) })
       }
       // peers that already have the block need no announcement either
       return targets.map(s => s.id)

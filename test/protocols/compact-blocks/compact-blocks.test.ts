@@ -205,6 +205,27 @@ describe('compact blocks: negotiation and modes', () => {
     assert.deepEqual(s.cb.stats().sent, { highBandwidth: 1, lowBandwidth: 1 })
   })
 
+  it('a high-bandwidth push that fails is followed by the header announcement: the peer still gets the block now', async () => {
+    // r's compact fetch of the announced block fails too (no cmpctblock handler): it takes the full block soon
+    const net = await start(2, { init: () => ({ reconstructionTimeoutMs: 300 }) })
+    const [s, r] = net.nodes
+    await link(s, r)
+    await fillMempools(net, s, r, 5, 5)
+    await waitFor(() => s.cb.peer(r.peerId)?.compact === true, 2000, 'the connect-time sendcmpct')
+    // the first block makes s a high-bandwidth peer of r
+    const first = await net.mine(0)
+    await waitFor(() => tipIs(r, first.hash), 5000, 'the first block')
+    await waitFor(() => s.cb.peer(r.peerId)?.highBandwidthTo === true, 2000, 'sendcmpct(announce) to s')
+    // r stops taking cmpctblock messages: s's next push fails
+    await r.rr.unregister('cmpctblock')
+    const next = await net.mine(0)
+    await waitFor(() => s.cb.stats().headerFallbacks === 1, 5000, 'the header announcement after the failed push')
+    await waitFor(() => tipIs(r, next.hash), 5000, 'the second block, without a third to announce it')
+    assert.equal(s.cb.stats().sent.highBandwidth, 1, 'the push was attempted')
+    assert.equal(fullFetches(r), 1, 'taken in full after the announcement')
+    assert.deepEqual(r.peers.reports, [], 'nobody is at fault')
+  })
+
   it('asks the peer that first gave it a new block for high-bandwidth mode, at most three, keeping an outbound one', async () => {
     const net = await start(6)
     const [r, ...others] = net.nodes
