@@ -94,7 +94,8 @@ export const MAX_HEADERS_PER_CALL = 2_000
 /**
  * Worker threads that hash header runs for `validateHeaders` (0: hash on the
  * main thread). One is enough: hashing 2000 headers takes ~5 ms, and the main
- * thread needs the other core for the network during sync.
+ * thread needs the other core for the network during sync. Started at the
+ * first long run, so a chain that never syncs headers runs no thread.
  */
 export const HASH_WORKERS = 1
 

@@ -186,7 +186,9 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
   readonly #inner: MempoolInternal
   readonly #orphans = new Map<string, OrphanBlock>()
   readonly #headerContexts = createHeaderContexts(MAX_HEADER_CONTEXTS)
+  /** Started at the first long run of headers: a chain that never syncs headers runs no thread. */
   #hashPool: HashPool | undefined
+  #hashWorkers: number
   #orphanBytes = 0
   #closed = false
 
@@ -200,14 +202,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     this.genesisHash = init.state.genesis.hash
     this.#clock = init.clock
     this.#log = init.logger.forComponent(LOG_COMPONENT)
-    if (init.hashWorkers > 0) {
-      // started now, not at the first sync: a worker takes ~40 ms to boot
-      try {
-        this.#hashPool = createHashPool({ workers: init.hashWorkers })
-      } catch (err) {
-        this.#log.error('cannot start the header hash worker, hashing on the main thread - %e', err)
-      }
-    }
+    this.#hashWorkers = init.hashWorkers
     this.defaultMinerIntervalMs = DEFAULT_MINER_INTERVAL_MS[this.networkId] ?? 0
     const inner = createMempool(init.mempool, {
       view: {
@@ -358,9 +353,19 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
    * or malformed run, or no worker).
    */
   #hashParts (headers: Uint8Array[]): HashedPart[] | undefined {
-    const pool = this.#hashPool
-    if (pool == null || this.#closed || !Array.isArray(headers) || headers.length < HASH_OFFLOAD_MIN_HEADERS || headers.length > MAX_HEADERS_PER_CALL) return undefined
+    if (this.#hashWorkers <= 0 || this.#closed || !Array.isArray(headers) || headers.length < HASH_OFFLOAD_MIN_HEADERS || headers.length > MAX_HEADERS_PER_CALL) return undefined
     for (const h of headers) if (!(h instanceof Uint8Array) || h.byteLength !== HEADER_BYTES) return undefined
+    const pool = this.#hashPool
+    if (pool == null) {
+      // the first long run is hashed here while the worker boots (~40 ms)
+      try {
+        this.#hashPool = createHashPool({ workers: this.#hashWorkers })
+      } catch (err) {
+        this.#log.error('cannot start the header hash worker, hashing on the main thread - %e', err)
+        this.#hashWorkers = 0
+      }
+      return undefined
+    }
     const parts: HashedPart[] = []
     for (let from = 0; from < headers.length; from += HASH_JOB_HEADERS) {
       const to = Math.min(headers.length, from + HASH_JOB_HEADERS)

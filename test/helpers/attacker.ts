@@ -10,6 +10,7 @@
  * (`src/wire/framing.ts`, `docs/PROTOCOL.md`). Attackers dial from a chosen
  * 127.0.0.0/8 source address; every node listens on 127.0.0.1 only.
  */
+import { concat } from 'uint8arrays/concat'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
@@ -328,16 +329,6 @@ export async function exchange (stream: Stream, bytes: Uint8Array | undefined, o
 export function errorFrames (d: Drained): Array<[number, string]> {
   return d.frames.filter(f => f.code !== FrameCode.MESSAGE && f.code !== FrameCode.CHUNK)
     .map(f => [f.code, new TextDecoder().decode(f.payload.subarray())])
-}
-
-function concat (chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let o = 0
-  for (const c of chunks) {
-    out.set(c, o)
-    o += c.byteLength
-  }
-  return out
 }
 
 // ---------------------------------------------------------------- what the victim did

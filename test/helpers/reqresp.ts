@@ -3,6 +3,7 @@
  * PeerReporter, a silent logger, and an in-memory "network" that connects
  * engines with @libp2p/utils stream pairs (no sockets).
  */
+import { concat } from 'uint8arrays/concat'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { streamPair } from '@libp2p/utils'
@@ -149,13 +150,7 @@ export async function readAll (stream: Stream, timeoutMs = 2000): Promise<Uint8A
   } finally {
     clearTimeout(timer)
   }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-  let o = 0
-  for (const c of chunks) {
-    out.set(c, o)
-    o += c.byteLength
-  }
-  return out
+  return concat(chunks)
 }
 
 /** 32 bytes filled with `b`. */
