@@ -138,8 +138,10 @@ export async function startControl (dir: string, first: Victim | undefined, opts
         }
       } catch (err: any) {
         // a restarted victim may dial us at the same time (it remembers us): one of
-        // the two connections is refused as a duplicate, the other one is kept
-        if (err?.cause?.name !== 'ConnectionInterceptedError') throw err
+        // the two connections is refused as a duplicate (intercepted by a gater, or
+        // closed by the remote while it opens), the other one is kept; the wait
+        // below proves one is there
+        if (err?.cause?.name !== 'ConnectionInterceptedError' && err?.cause?.name !== 'ConnectionClosedError') throw err
       }
       await waitFor(() => v.node.peers().some(p => p.id === node.peerId.toString()), 'the victim to admit the control peer', 10_000, 10)
       await control.ping()
