@@ -20,6 +20,16 @@ export { MAX_BLOCKS_PER_RESPONSE, MAX_CHUNK_BYTES, MAX_DIRECT_MESSAGE_BYTES, MAX
 export const MAX_VARINT_BYTES = 8
 
 /**
+ * A frame payload this large or larger is gathered into one buffer while it
+ * arrives, once half of it is here, so a decoder gets contiguous bytes
+ * without a copy after the last byte (on a 1 MB message the copy otherwise
+ * sits on the round trip's critical path). Starting at half bounds what a
+ * peer can make us allocate to twice what it actually sent; below 64 KiB a
+ * message fits in one or two transport reads and the copy is negligible.
+ */
+export const ASSEMBLE_MIN_FRAME_BYTES = 64 * 1024
+
+/**
  * Overhead of a chunk frame on top of its data: the Chunk message's four
  * uint32 fields (at most 6 bytes each with their tags) and the data field's
  * tag and length (at most 6 bytes). A chunk frame is therefore never larger

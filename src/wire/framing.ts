@@ -9,12 +9,16 @@
  *
  * {@link createFrameParser} is an incremental, allocation-light parser: bytes
  * are appended as they arrive and complete frames come out as zero-copy views
- * of the received buffers.
+ * of the received buffers. A large frame (at least
+ * {@link ASSEMBLE_MIN_FRAME_BYTES}) is gathered into one buffer as it
+ * arrives, from the moment half of it is here, so that its payload is
+ * contiguous when its last byte lands.
  *
  * @module
  */
 import { Uint8ArrayList } from 'uint8arraylist'
-import { MAX_VARINT_BYTES } from './constants.ts'
+import { allocUnsafe } from 'uint8arrays/alloc'
+import { ASSEMBLE_MIN_FRAME_BYTES, MAX_VARINT_BYTES } from './constants.ts'
 import { FrameTooLargeError, InvalidFrameError, TrailingBytesError, TruncatedFrameError, VarintTooLongError } from './errors.ts'
 
 /**
@@ -191,6 +195,7 @@ export function createFrameParser (limits: FrameLimits): FrameParser {
 
 /** The parser behind {@link createFrameParser}: a class, so every parser shares one shape on a hot path. */
 class DefaultFrameParser implements FrameParser {
+  /** Received bytes: the frame in progress (unless it is being assembled) and whatever follows it. */
   private readonly buf = new Uint8ArrayList()
   private readonly limits: FrameLimits
   private readonly label: string
@@ -198,6 +203,12 @@ class DefaultFrameParser implements FrameParser {
   private code = 0
   private length = 0
   private headerBytes = 0
+  /**
+   * The payload of a large frame in progress, gathered as it arrives (its
+   * header is consumed from `buf` by then); `filled` bytes of it are here.
+   */
+  private assembly: Uint8Array | undefined
+  private filled = 0
 
   constructor (limits: FrameLimits) {
     this.limits = limits
@@ -224,15 +235,60 @@ class DefaultFrameParser implements FrameParser {
     this.code = code
     this.length = v.value
     this.headerBytes = 1 + v.bytes
+    this.maybeAssemble()
     return true
   }
 
+  /**
+   * Start gathering a large frame in progress into one buffer once half of
+   * it is here: at most twice what the peer sent is allocated, and the
+   * rest is copied while it arrives rather than after its last byte.
+   */
+  private maybeAssemble (): void {
+    const payloadHere = this.buf.byteLength - this.headerBytes
+    if (this.length < ASSEMBLE_MIN_FRAME_BYTES || payloadHere * 2 < this.length || payloadHere >= this.length) return
+    const assembly = allocUnsafe(this.length)
+    this.buf.consume(this.headerBytes)
+    let filled = 0
+    for (const b of this.buf) {
+      assembly.set(b, filled)
+      filled += b.byteLength
+    }
+    this.buf.consume(filled)
+    this.assembly = assembly
+    this.filled = filled
+  }
+
   push (data: Uint8Array | Uint8ArrayList): void {
-    if (data.byteLength > 0) this.buf.append(data)
+    if (data.byteLength === 0) return
+    const assembly = this.assembly
+    if (assembly == null) {
+      this.buf.append(data)
+      if (this.headerBytes !== 0) this.maybeAssemble()
+      return
+    }
+    // the frame being assembled takes what it still needs; the rest is the next frame's
+    const pieces = data instanceof Uint8Array ? [data] : data
+    for (const b of pieces) {
+      const take = Math.min(b.byteLength, this.length - this.filled)
+      if (take > 0) {
+        assembly.set(take === b.byteLength ? b : b.subarray(0, take), this.filled)
+        this.filled += take
+      }
+      if (take < b.byteLength) this.buf.append(b.subarray(take))
+    }
   }
 
   next (): Frame | undefined {
+    const assembly = this.assembly
+    if (assembly != null) {
+      if (this.filled < this.length) return undefined
+      this.assembly = undefined
+      this.headerBytes = 0
+      return { code: this.code, payload: new Uint8ArrayList(assembly) }
+    }
     if (this.headerBytes === 0 && !this.parseHeader()) return undefined
+    if (this.assembly != null) return this.next()
     const total = this.headerBytes + this.length
     if (this.buf.byteLength < total) return undefined
     const payload = this.buf.sublist(this.headerBytes, total)
@@ -246,19 +302,23 @@ class DefaultFrameParser implements FrameParser {
   }
 
   get buffered (): number {
-    return this.buf.byteLength
+    return this.assembly == null ? this.buf.byteLength : this.headerBytes + this.filled + this.buf.byteLength
   }
 
   get pending (): number {
-    return this.headerBytes === 0 ? 0 : Math.max(0, this.headerBytes + this.length - this.buf.byteLength)
+    if (this.headerBytes === 0) return 0
+    if (this.assembly != null) return this.length - this.filled
+    return Math.max(0, this.headerBytes + this.length - this.buf.byteLength)
   }
 
   get excess (): number {
-    return this.headerBytes === 0 ? this.buf.byteLength : Math.max(0, this.buf.byteLength - this.headerBytes - this.length)
+    if (this.headerBytes === 0) return this.buf.byteLength
+    if (this.assembly != null) return this.buf.byteLength
+    return Math.max(0, this.buf.byteLength - this.headerBytes - this.length)
   }
 
   end (): void {
-    const buffered = this.buf.byteLength
+    const buffered = this.buffered
     if (buffered === 0) return
     if (this.headerBytes !== 0) {
       throw new TruncatedFrameError(`${this.label}: stream ended ${this.headerBytes + this.length - buffered} bytes before the end of a ${this.length}-byte frame`)
@@ -267,11 +327,14 @@ class DefaultFrameParser implements FrameParser {
   }
 
   assertEmpty (what: string): void {
-    if (this.buf.byteLength > 0) throw new TrailingBytesError(`${this.label}: ${this.buf.byteLength} bytes follow the ${what}`)
+    const buffered = this.buffered
+    if (buffered > 0) throw new TrailingBytesError(`${this.label}: ${buffered} bytes follow the ${what}`)
   }
 
   clear (): void {
     this.buf.consume(this.buf.byteLength)
+    this.assembly = undefined
+    this.filled = 0
     this.headerBytes = 0
   }
 }
