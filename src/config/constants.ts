@@ -30,6 +30,16 @@ export const DATASTORE_DIR = 'datastore'
  */
 export const PEER_RECORD_CACHE_ENTRIES = 2048
 
+/**
+ * How long a peer-record write may wait in memory before it reaches LevelDB,
+ * ms. libp2p rewrites a peer's record (with a new timestamp) every time a
+ * stream opens, and the stream waits for the write; deferring and coalescing
+ * takes that write off every request's path. A crash loses at most this much
+ * of peer-record history, which identify and the next streams rebuild. Bans
+ * and anchors are written through, never deferred.
+ */
+export const PEER_RECORD_WRITE_BEHIND_MS = 1000
+
 /** Default data dir, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.chainwire'
 

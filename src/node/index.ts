@@ -265,7 +265,11 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
   await mkdir(dsPath, { recursive: true })
   const level = new LevelDatastore(dsPath)
   await level.open()
-  const datastore = cachedDatastore(level, { maxEntries: C.PEER_RECORD_CACHE_ENTRIES })
+  const datastore = cachedDatastore(level, {
+    maxEntries: C.PEER_RECORD_CACHE_ENTRIES,
+    writeBehindMs: C.PEER_RECORD_WRITE_BEHIND_MS,
+    onWriteError: (err) => { log.error('writing peer records failed - %e', err) }
+  })
 
   const overrides: NodeOverrides = structuredClone(components.overrides ?? {})
   const registry = new Registry()
@@ -311,6 +315,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       }
     })
   } catch (err) {
+    await datastore.flush()
     await level.close()
     await devchain?.close()
     throw err
@@ -479,6 +484,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             await host.stop()
           }
           await devchain?.close()
+          await datastore.flush()
           await level.close()
         })()
         const r = await Promise.race([work.then(() => 'done' as const), bound])
