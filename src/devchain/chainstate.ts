@@ -16,6 +16,7 @@ import { ChainStoreError, InvalidBlockError, InvalidHeaderError, InvalidTxError 
 import { decodeBlock } from './block.ts'
 import type { DecodedBlock } from './block.ts'
 import { decodeHeader } from './header.ts'
+import { createHeaderArena } from './header-arena.ts'
 import type { BlockHeader } from './header.ts'
 import { blockSubsidy } from './params.ts'
 import type { ConsensusParams } from './params.ts'
@@ -34,7 +35,7 @@ export interface IndexEntry {
   hash: Uint8Array
   hex: string
   header: BlockHeader
-  /** The serialised header (its own copy, never a view into a block). */
+  /** The serialised header: a copy in the index's header arena, never a view into a block. */
   bytes: Uint8Array
   height: number
   work: bigint
@@ -125,6 +126,8 @@ class ChainStateImpl implements ChainState {
   readonly #blockCache = new Map<string, DecodedBlock>()
   #tip: IndexEntry
   #seq = 0
+  /** Where the index keeps header bytes, side by side. */
+  readonly #arena = createHeaderArena()
 
   constructor (init: ChainStateInit, genesis: IndexEntry) {
     this.#db = init.db
@@ -161,12 +164,13 @@ class ChainStateImpl implements ChainState {
     const loaded: IndexEntry[] = []
     for await (const [key, value] of db.iterator(range)) {
       const rec = decodeHeaderRecord(value)
-      const header = decodeHeader(rec.header)
+      const bytes = this.#arena.copy(rec.header)
+      const header = decodeHeader(bytes)
       const info = targetInfo(header.bits)
       if (info === undefined) throw new ChainStoreError('corrupt', 'stored header has invalid bits')
       const hash = key.slice(1)
       loaded.push({
-        hash, hex: toHex(hash), header, bytes: rec.header, height: header.height, work: info.work,
+        hash, hex: toHex(hash), header, bytes, height: header.height, work: info.work,
         totalWork: rec.totalWork, status: rec.status, parent: undefined, seq: this.#seq++
       })
     }
@@ -314,7 +318,7 @@ class ChainStateImpl implements ChainState {
   // ------------------------------------------------------------ storing
 
   async storeBlock (block: DecodedBlock, parent: IndexEntry): Promise<IndexEntry> {
-    const bytes = new Uint8Array(block.headerBytes)
+    const bytes = this.#arena.copy(block.headerBytes)
     const info = targetInfo(block.header.bits)
     if (info === undefined) throw new InvalidHeaderError('bad-bits', 'invalid bits')
     const entry: IndexEntry = {

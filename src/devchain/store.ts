@@ -168,7 +168,8 @@ export function decodeHeaderRecord (b: Uint8Array): HeaderRecord {
   if (b.length !== HEADER_RECORD_BYTES) throw new RangeError(`header record has ${b.length} bytes`)
   let w = 0n
   for (let i = HEADER_BYTES; i < HEADER_BYTES + 32; i++) w = (w << 8n) | BigInt(b[i])
-  return { header: b.slice(0, HEADER_BYTES), totalWork: w, status: b[HEADER_RECORD_BYTES - 1] }
+  // a view into the record: the index copies it into its header arena
+  return { header: b.subarray(0, HEADER_BYTES), totalWork: w, status: b[HEADER_RECORD_BYTES - 1] }
 }
 
 /** Serialise the meta record: which chain this store holds, in which layout. */
