@@ -88,6 +88,13 @@ export const MAX_TX_BYTES = 100_000
  */
 export const MAX_BLOCK_SIGOPS = 2_500
 
+/**
+ * Headers per slab of the header index's arena (344 KB each): large enough
+ * that a 2000-header answer spans at most two, small enough that a fresh
+ * chain does not reserve much.
+ */
+export const HEADER_SLAB_HEADERS = 4_096
+
 /** Headers one {@link validateHeaders} call accepts, as Bitcoin's MAX_HEADERS_RESULTS (2000). */
 export const MAX_HEADERS_PER_CALL = 2_000
 
@@ -111,6 +118,14 @@ export const HASH_OFFLOAD_MIN_HEADERS = 128
  * while the worker hashes the next, and the event loop runs in between.
  */
 export const HASH_JOB_HEADERS = 250
+
+/**
+ * A worker boots in ~40 ms; runs are hashed inline until it reports that it
+ * is running, or until this long after it was started (a caller busy enough
+ * not to turn the event loop never hears the report, and a booted worker
+ * takes queued jobs at once).
+ */
+export const HASH_WORKER_BOOT_MS = 100
 
 /** Hash jobs in flight at most (four 2000-header runs); more are hashed on the calling thread. */
 export const MAX_HASH_JOBS = 32

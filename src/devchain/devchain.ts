@@ -357,7 +357,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
     for (const h of headers) if (!(h instanceof Uint8Array) || h.byteLength !== HEADER_BYTES) return undefined
     const pool = this.#hashPool
     if (pool == null) {
-      // the first long run is hashed here while the worker boots (~40 ms)
+      // the first long runs are hashed here while the worker boots (~40 ms)
       try {
         this.#hashPool = createHashPool({ workers: this.#hashWorkers })
       } catch (err) {
@@ -366,6 +366,8 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
       }
       return undefined
     }
+    // hashed here until the worker has booted: waiting for it would stall the first answers of a sync
+    if (!pool.ready) return undefined
     const parts: HashedPart[] = []
     for (let from = 0; from < headers.length; from += HASH_JOB_HEADERS) {
       const to = Math.min(headers.length, from + HASH_JOB_HEADERS)

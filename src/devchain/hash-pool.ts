@@ -15,7 +15,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads'
-import { HASH_BYTES, MAX_HASH_JOBS } from './constants.ts'
+import { HASH_BYTES, HASH_WORKER_BOOT_MS, MAX_HASH_JOBS } from './constants.ts'
 
 /** Hashes on worker threads. */
 export interface HashPool {
@@ -28,6 +28,13 @@ export interface HashPool {
   hashRecords (packed: Uint8Array<ArrayBuffer>, size: number): Promise<Uint8Array | undefined>
   /** Jobs sent and not yet answered. */
   readonly pending: number
+  /**
+   * Whether a worker is running (it takes ~40 ms to boot). A job sent before
+   * waits for the boot: callers in a hurry hash inline until then. Also true
+   * once {@link HASH_WORKER_BOOT_MS} have passed, for a caller that keeps the
+   * event loop too busy to hear that the worker came online.
+   */
+  readonly ready: boolean
   /** Stop the workers; pending jobs resolve to `undefined`. */
   close (): Promise<void>
 }
@@ -81,6 +88,8 @@ export function createHashPool (init: HashPoolInit = {}): HashPool {
   let next = 0
   let seq = 0
   let closed = false
+  let online = 0
+  const startedAt = performance.now()
 
   const settle = (id: number, out: Uint8Array | undefined): void => {
     const job = jobs.get(id)
@@ -104,6 +113,7 @@ export function createHashPool (init: HashPoolInit = {}): HashPool {
   for (let i = 0; i < Math.max(1, init.workers ?? 1); i++) {
     const thread = new Worker(WORKER_SOURCE, { eval: true })
     thread.on('message', (m: { id: number, buf: ArrayBuffer }) => { settle(m.id, new Uint8Array(m.buf)) })
+    thread.once('online', () => { online++ })
     // a worker that fails takes the pool down: callers hash inline from then on
     thread.on('error', shutDown)
     thread.on('exit', shutDown)
@@ -133,6 +143,10 @@ export function createHashPool (init: HashPoolInit = {}): HashPool {
 
     get pending () {
       return jobs.size
+    },
+
+    get ready () {
+      return !closed && (online > 0 || performance.now() - startedAt >= HASH_WORKER_BOOT_MS)
     },
 
     async close () {

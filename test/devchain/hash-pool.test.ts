@@ -8,11 +8,36 @@ import { join } from 'node:path'
 import { createHashPool } from '../../src/devchain/hash-pool.ts'
 import { concat } from '../../src/devchain/codec.ts'
 import { sha256d } from '../../src/devchain/crypto.ts'
+import { HASH_WORKER_BOOT_MS } from '../../src/devchain/constants.ts'
 
 /** The records in one fresh buffer, as the devchain packs a run of headers. */
 const packed = (records: Uint8Array[]): Uint8Array<ArrayBuffer> => concat(records) as Uint8Array<ArrayBuffer>
 
 describe('devchain hash pool', () => {
+  it('is not ready while its worker boots, and ready once it reports, or once the boot time has passed', async () => {
+    const pool = createHashPool({ workers: 1 })
+    try {
+      assert.equal(pool.ready, false, 'a worker takes tens of ms to boot')
+      const deadline = Date.now() + 10_000
+      while (!pool.ready) {
+        assert.ok(Date.now() < deadline, 'the worker never came online')
+        await new Promise(resolve => setTimeout(resolve, 5))
+      }
+    } finally {
+      await pool.close()
+    }
+    assert.equal(pool.ready, false, 'a closed pool is not ready')
+    // a caller that never lets the event loop turn never hears the worker report
+    const busy = createHashPool({ workers: 1 })
+    try {
+      const start = performance.now()
+      while (performance.now() - start < HASH_WORKER_BOOT_MS + 20) { /* keep the event loop busy */ }
+      assert.equal(busy.ready, true)
+    } finally {
+      await busy.close()
+    }
+  })
+
   it('returns the double SHA-256 of every record, in order, from one or several workers', async () => {
     for (const workers of [1, 2]) {
       const pool = createHashPool({ workers })
