@@ -1,5 +1,8 @@
-#!/usr/bin/env node
-// Entry point of the `chainwire` command. chainwire needs Node.js >= 22
+#!/usr/bin/env -S node --initial-old-space-size=128
+// Entry point of the `chainwire` command. The shebang passes
+// NODE_V8_FLAGS (src/config/constants.ts: a node moving large messages
+// otherwise spends a quarter of its time in full GCs); `node bin/chainwire.js`
+// runs without them. chainwire needs Node.js >= 22
 // (js-libp2p v3 uses Promise.withResolvers); inside the repository,
 // `npx chainwire` and the npm scripts run on the node@24 devDependency.
 const major = Number(process.versions.node.split('.')[0])

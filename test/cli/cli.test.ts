@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFile, mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
-import { runCli } from '../helpers/cli.ts'
+import { execFile } from 'node:child_process'
+import { chmod, readFile, writeFile, mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { promisify } from 'node:util'
+import { CLI, runCli } from '../helpers/cli.ts'
+import { NODE_V8_FLAGS } from '../../src/config/constants.ts'
 import { tempDir } from '../helpers/nodes.ts'
 import { identityPath } from '../../src/host/identity.ts'
 
@@ -68,6 +71,22 @@ describe('chainwire CLI', () => {
       const id = await runCli(['id', '--data-dir', dir])
       assert.equal(id.code, 1)
       assert.match(id.stderr, /is corrupt/)
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('the command starts Node with the V8 flags of a node process', async () => {
+    const shebang = (await readFile(CLI, 'utf8')).split('\n')[0]
+    const { dir, cleanup } = await tempDir()
+    try {
+      // the same first line on a script that shows what Node was started with
+      const probe = join(dir, 'probe.js')
+      await writeFile(probe, `${shebang}\nconsole.log(JSON.stringify(process.execArgv))\n`)
+      await chmod(probe, 0o755)
+      const path = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`
+      const { stdout } = await promisify(execFile)(probe, [], { env: { ...process.env, PATH: path } })
+      assert.deepEqual(JSON.parse(stdout), [...NODE_V8_FLAGS])
     } finally {
       await cleanup()
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { spawnCli, runCli, alive } from '../helpers/cli.ts'
 import { tempDir } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { SHUTDOWN_TIMEOUT_MS } from '../../src/config/constants.ts'
+import { NODE_V8_FLAGS, SHUTDOWN_TIMEOUT_MS } from '../../src/config/constants.ts'
 
 it('chainwire devnet --nodes 4 meshes, answers the client commands and stops cleanly on SIGINT', async () => {
   const { dir, cleanup } = await tempDir('cw-devnet-')
@@ -18,6 +18,11 @@ it('chainwire devnet --nodes 4 meshes, answers the client commands and stops cle
     }, 'devnet.json', 30_000)
     pids = info.nodes.map((n: any) => n.pid)
     assert.equal(info.nodes.length, 4)
+    // every node runs with the V8 flags of a node process
+    for (const pid of pids) {
+      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')
+      for (const flag of NODE_V8_FLAGS) assert.ok(argv.includes(flag), `node ${pid} runs with ${flag}: ${argv.join(' ')}`)
+    }
 
     // every node's API shows the three others
     await waitFor(async () => {

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
-import { SHUTDOWN_TIMEOUT_MS } from '../../config/constants.ts'
+import { NODE_V8_FLAGS, SHUTDOWN_TIMEOUT_MS } from '../../config/constants.ts'
 import { DEVNET_INBOUND_TRICKLE_MS, DEVNET_OUTBOUND_TRICKLE_MS } from '../../protocols/tx-relay/constants.ts'
 import { loadIdentity } from '../../host/identity.ts'
 import { UsageError, parse } from '../args.ts'
@@ -209,7 +209,7 @@ export const devnetCommand: Command = {
       const log = createWriteStream(join(node.dir, 'node.log'), { flags: 'a' })
       // own process group: a terminal's Ctrl-C reaches only the devnet, which stops the
       // nodes once; the IPC channel makes a node exit if the devnet dies without stopping it
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env, detached: true })
+      const child = spawn(process.execPath, [...NODE_V8_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env, detached: true })
       child.stdout?.pipe(log, { end: false })
       child.stderr?.pipe(log, { end: false })
       child.on('exit', (code, sig) => {
