@@ -133,7 +133,7 @@ if (process.env.REQRESP_BENCH_ROLE === 'responder') {
   await responder()
 }
 
-const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, REQRESP_BENCH_ROLE: 'responder' }, stdio: ['pipe', 'pipe', 'inherit'] })
+const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, REQRESP_BENCH_ROLE: 'responder' }, stdio: ['pipe', 'pipe', 'inherit'] })
 const info = await new Promise<{ addr: string, peer: string, tcpPort: number }>((resolve, reject) => {
   let out = ''
   child.stdout.on('data', (d: Buffer) => {
@@ -284,6 +284,7 @@ const addedUs = +((median(small1.stack) - median(small1.bare)) * 1000).toFixed(1
 const result = {
   date: new Date().toISOString(),
   node: process.version,
+  v8Flags: process.execArgv.filter(f => f !== '--expose-gc').join(' '),
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   transport: 'tcp + noise + yamux on 127.0.0.1, responder in a child process, one stream per request (bare: lpStream echo, one stream per round trip)',
@@ -323,7 +324,7 @@ const b1 = result.oneMB
 const s1 = result.small
 const md = `# Request/response overhead
 
-${result.date}, Node ${result.node}, ${result.cpus} × ${result.cpuModel ?? 'cpu'}.
+${result.date}, Node ${result.node} (${result.v8Flags || 'no V8 flags'}), ${result.cpus} × ${result.cpuModel ?? 'cpu'}.
 ${result.transport}. The paths are measured in interleaved rounds
 (${BIG_ROUNDS} rounds of 1 MB round trips, ${SMALL_ROUNDS} of small ones), the order rotating.
 On a shared 2-core VM these medians move by 10–25 % from run to run (GC pauses hit whichever
@@ -343,8 +344,10 @@ round trip is running); the median of per-round ratios is the steadier figure.
 
 Full stack / bare with contiguous messages: ${b1.vsContiguous.ratio} (per-round ${b1.vsContiguous.pairedRatioMedian}).
 The bare echo never joins the ~16 decrypted pieces a 1 MB message arrives in; protobuf decoding
-(and any consumer of the bytes) must, once per side. The second ratio leaves that copy out of the
-comparison and so shows what the engine, the layers and the framing cost.
+(and any consumer of the bytes) needs them in one buffer, once per side. The stack gathers a large
+frame into one buffer while it arrives, so the copy is off the critical path, but the extra 1 MB
+buffer per message still costs allocation and collection. The second ratio makes the bare echo
+pay the same and so shows what the engine, the layers and the framing cost.
 
 With 1 MiB of data the request and the reply exceed one chunk and travel as chunked transfers:
 stack ${result.oneMiBChunked.stack.medianMs} ms vs bare ${result.oneMiBChunked.bare.medianMs} ms, ratio ${ratioMib} (per-round ${result.oneMiBChunked.pairedRatioMedian});

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
+import { NODE_V8_FLAGS } from '../src/config/constants.ts'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))
 const filters = process.argv.slice(2)
@@ -22,7 +23,8 @@ const files = readdirSync(dir)
 let failed = 0
 for (const f of files) {
   console.log(`\n=== ${f}`)
-  const r = spawnSync(process.execPath, ['--expose-gc', join(dir, f)], { stdio: 'inherit' })
+  // as a node runs (the flags of the chainwire command); child processes a benchmark starts inherit them
+  const r = spawnSync(process.execPath, ['--expose-gc', ...NODE_V8_FLAGS, join(dir, f)], { stdio: 'inherit' })
   if (r.status !== 0) {
     failed++
     console.error(`${f} exited with ${r.status ?? r.signal}`)

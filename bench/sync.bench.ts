@@ -67,7 +67,7 @@ async function serve (dataDir: string): Promise<void> {
 interface Server { proc: ChildProcess, addr: string }
 
 async function startServer (dataDir: string): Promise<Server> {
-  const proc = spawn(process.execPath, [SELF, '--serve', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...process.execArgv, SELF, '--serve', dataDir], { stdio: ['pipe', 'pipe', 'inherit'] })
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).once('line', resolve)
     proc.once('exit', (code) => { reject(new Error(`server exited with ${code}`)) })
@@ -288,6 +288,7 @@ async function main (): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       node: process.version,
+      v8Flags: process.execArgv.filter(f => f !== '--expose-gc').join(' '),
       cpus: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
       headers: {
         count: empty.height,
@@ -311,7 +312,7 @@ async function main (): Promise<void> {
     const lines = [
       '# Sync benchmark',
       '',
-      `${result.date}, Node ${result.node}, ${result.cpus}. Command: \`npm run bench -- sync\`.`,
+      `${result.date}, Node ${result.node} (${result.v8Flags || 'no V8 flags'}), ${result.cpus}. Command: \`npm run bench -- sync\`.`,
       `Serving nodes in child processes on 127.0.0.1 (tcp + noise + yamux); the syncing node in the benchmark process. Best of ${ROUNDS} rounds (headers: ${HEADER_ROUNDS}).`,
       '',
       '## Headers from one peer',
