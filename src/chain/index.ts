@@ -30,6 +30,12 @@ export interface HeaderInfo {
   time: number
   /** The serialised header, as it travels on the wire. */
   bytes: Uint8Array
+  /**
+   * Lowercase hex of `hash`, when the adapter computed it anyway (e.g. for an
+   * index lookup while validating): sync keys its header bookkeeping by it and
+   * otherwise computes it again, 2000 times per answer. Must match `hash`.
+   */
+  hex?: string
 }
 
 /** A header the chain has stored, with the cumulative work of its branch. */

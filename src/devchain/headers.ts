@@ -109,7 +109,8 @@ function runChecker (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx:
       const bytes = headers[i]
       const h = decodeAt(bytes, i)
       const hash = precomputed ?? headerHash(bytes)
-      const known = ctx.lookup(toHex(hash))
+      const hex = toHex(hash)
+      const known = ctx.lookup(hex)
       if (known !== undefined && (known.status & STATUS.failed) !== 0) {
         throw new InvalidHeaderError('known-invalid', `header ${i} is the known-invalid block ${known.hex}`, 'fatal', i)
       }
@@ -137,7 +138,7 @@ function runChecker (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx:
       if (times.length > MEDIAN_TIME_SPAN) times.shift()
       if (times.length >= MEDIAN_TIME_SPAN) complete = true
       prev = { hash, height: h.height, bits: h.bits }
-      out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes }
+      out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes, hex }
     },
     finish () {
       if (out.length > 0) ctx.contexts?.set(toHex(out[out.length - 1].hash), { times, complete })

@@ -138,6 +138,12 @@ describe('devchain validateHeaders', () => {
     await assert.rejects(t.chain.validateHeaders(hs, genesis), (err) => assertHeaderError(err, 'time-too-old', 33))
   })
 
+  it('gives each validated header the hex of its hash, which sync keys its bookkeeping by', async () => {
+    const infos = await t.chain.validateHeaders(good, genesis)
+    assert.equal(infos.length, good.length)
+    for (const info of infos) assert.equal(info.hex, Buffer.from(info.hash).toString('hex'))
+  })
+
   it('hashes long runs on a worker thread with the same results as on the main thread', async () => {
     const inline = await tempChain({ hashWorkers: 0 })
     try {

@@ -822,7 +822,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       return { kind: 'none' }
     }
     // headers another peer added to the target while we validated
-    const hexes = infos.map(x => toHex(x.hash))
+    const hexes = infos.map(x => x.hex ?? toHex(x.hash))
     let at = matched
     while (k < infos.length) {
       const e = target.get(hexes[k])
