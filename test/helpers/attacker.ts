@@ -144,6 +144,10 @@ export async function startControl (dir: string, first: Victim | undefined, opts
         if (err?.cause?.name !== 'ConnectionInterceptedError' && err?.cause?.name !== 'ConnectionClosedError') throw err
       }
       await waitFor(() => v.node.peers().some(p => p.id === node.peerId.toString()), 'the victim to admit the control peer', 10_000, 10)
+      // when both dialled, the duplicate is closed gracefully: a ping on it would end with no
+      // reply, so wait until each side keeps exactly one open connection to the other
+      const single = (from: ChainwireNode, to: ChainwireNode): boolean => from.libp2p.getConnections(to.peerId).filter(c => c.status === 'open').length === 1
+      await waitFor(() => single(node, v.node) && single(v.node, node), 'one connection each way between the control peer and the victim', 10_000, 10)
       await control.ping()
     }
   }
