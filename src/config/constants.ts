@@ -37,15 +37,6 @@ export const IDENTITY_FILE = 'identity.key'
 export const DATASTORE_DIR = 'datastore'
 
 /**
- * Encrypted messages up to this size (a full 64 KiB Noise message and its
- * 2-byte length) are written to the socket as one buffer rather than two:
- * one syscall and one TCP segment each. A small request/response round trip
- * took ~8 % less time on loopback; larger writes pass uncopied, where a copy
- * costs about what the saved syscalls do.
- */
-export const COALESCE_WRITE_MAX_BYTES = 65_535 + 2
-
-/**
  * Peer records cached in memory in front of the datastore. libp2p reads a
  * peer's record on every stream it opens or accepts; the connection limits
  * keep well under this many peers connected, so the records of every live

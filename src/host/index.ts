@@ -21,7 +21,6 @@ import { createLibp2p } from 'libp2p'
 import { GOSSIP_DECODE_LIMITS, INBOUND_ACCEPTS_PER_SECOND, MAX_GOSSIP_BYTES } from '../config/constants.ts'
 import { protocolId } from '../wire/protocol-id.ts'
 import { VERSION } from '../version.ts'
-import { coalescedWrites } from './coalesce-writes.ts'
 import type { NodeConfig } from '../config/options.ts'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
@@ -134,7 +133,7 @@ export async function createHost (cfg: HostConfig, components: HostComponents): 
       tcp({ dialOpts: dialOpts as any }),
       webSockets()
     ],
-    connectionEncrypters: [coalescedWrites(noise())],
+    connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
     connectionGater: components.connectionGater,
