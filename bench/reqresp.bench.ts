@@ -301,7 +301,8 @@ const result = {
     throughputRatio: ratio,
     pairedRatioMedian: pairRatio(big1),
     target: 0.9,
-    pass: ratio >= 0.9
+    /** Judged on the paired figure: each round runs the paths back to back, so the machine's drift cancels. */
+    pass: pairRatio(big1) >= 0.9
   },
   oneMiBChunked: { bytes: BIG_MIB, stack: row(mib1.stack, BIG_MIB), bare: row(mib1.bare, BIG_MIB), bareContiguous: row(mib1.contiguous, BIG_MIB), throughputRatio: ratioMib, pairedRatioMedian: pairRatio(mib1), vsContiguous: contiguousRatio(mib1) },
   small: {
@@ -313,7 +314,8 @@ const result = {
     addedMedianUs: addedUs,
     pairedDiffMedianUs: pairDiffUs(small1),
     target: 50,
-    pass: addedUs <= 50
+    /** Paired, as the throughput ratio. */
+    pass: pairDiffUs(small1) <= 50
   }
 }
 
@@ -340,7 +342,9 @@ round trip is running); the median of per-round ratios is the steadier figure.
 | bare libp2p, one persistent stream | ${b1.barePersistent.medianMs} | ${b1.barePersistent.p90Ms} | ${b1.barePersistent.mbPerSec} |
 | raw TCP loopback, one socket (floor) | ${b1.tcp.medianMs} | ${b1.tcp.p90Ms} | ${b1.tcp.mbPerSec} |
 
-**Throughput ratio, full stack / bare: ${ratio}** (median of per-round ratios ${b1.pairedRatioMedian}; target ≥ 0.90: ${b1.pass ? 'met' : 'missed'}).
+**Throughput ratio, full stack / bare: ${b1.pairedRatioMedian}** (median of per-round ratios; target ≥ 0.90: ${b1.pass ? 'met' : 'missed'}). Ratio of the medians: ${ratio}.
+Each round runs the three paths back to back, so the per-round ratio compares them under the same
+machine load; the medians of the whole series mix rounds from calmer and busier moments.
 
 Full stack / bare with contiguous messages: ${b1.vsContiguous.ratio} (per-round ${b1.vsContiguous.pairedRatioMedian}).
 The bare echo never joins the ~16 decrypted pieces a 1 MB message arrives in; protobuf decoding
@@ -362,7 +366,7 @@ against bare with contiguous messages ${result.oneMiBChunked.vsContiguous.ratio}
 | bare libp2p, one persistent stream | ${s1.barePersistent.medianUs} | ${s1.barePersistent.p90Us} |
 | raw TCP loopback, one socket (floor) | ${s1.tcp.medianUs} | ${s1.tcp.p90Us} |
 
-**Added median latency, full stack − bare: ${addedUs} µs** (median of per-round differences ${s1.pairedDiffMedianUs} µs; target ≤ 50 µs: ${s1.pass ? 'met' : 'missed'}).
+**Added median latency, full stack − bare: ${s1.pairedDiffMedianUs} µs** (median of per-round differences; target ≤ 50 µs: ${s1.pass ? 'met' : 'missed'}). Difference of the medians: ${addedUs} µs.
 `
 writeFileSync(new URL('./results/reqresp.md', import.meta.url), md)
 console.log(md)
