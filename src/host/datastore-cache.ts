@@ -43,7 +43,10 @@ export interface DatastoreCacheInit {
    * key; 0 writes through. @default 0
    */
   writeBehindMs?: number
-  /** Keys waiting to be written at most; one more starts a flush. @default maxEntries */
+  /**
+   * Keys waiting that start a flush at once; with twice as many waiting (a
+   * store slower than the writes), writers wait for a flush. @default maxEntries
+   */
   maxPending?: number
   /** Called when a deferred write fails (nobody awaits it). */
   onWriteError?: (err: Error) => void
@@ -85,6 +88,7 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
   const pending = new Map<string, Pending>()
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   let flushing: Promise<void> = Promise.resolve()
+  let queued: Promise<void> | undefined
   // bumped at the start and at the end of every write: a read that saw it change overlapped a write
   let writes = 0
   let hits = 0
@@ -99,13 +103,19 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
     while (cache.size > max) cache.delete(cache.keys().next().value as string)
   }
 
-  /** Write what is pending now, after any flush already running (flushes never overlap). */
+  /**
+   * Write what is pending, after any flush already running: flushes never
+   * overlap, and at most one waits behind the running one (later callers
+   * share it, since it takes everything pending when it starts).
+   */
   function flush (): Promise<void> {
     if (flushTimer != null) {
       clearTimeout(flushTimer)
       flushTimer = undefined
     }
+    if (queued != null) return queued
     const run = flushing.then(async () => {
+      queued = undefined
       if (pending.size === 0) return
       const taken = [...pending.values()]
       const b = store.batch()
@@ -128,6 +138,7 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
       }
     })
     flushing = run
+    queued = run
     return run
   }
 
@@ -150,6 +161,9 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
   async function put (key: Key, value: Uint8Array, options?: AbortOptions): Promise<Key> {
     const k = key.toString()
     if (deferrable(k)) {
+      // backpressure: with twice maxPending keys waiting (a slow store), wait for a flush;
+      // the check and the write are one synchronous step
+      while (pending.size >= 2 * maxPending) await flush()
       defer({ key, value })
       return key
     }
@@ -192,6 +206,7 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
   async function del (key: Key, options?: AbortOptions): Promise<void> {
     const k = key.toString()
     if (deferrable(k)) {
+      while (pending.size >= 2 * maxPending) await flush()
       defer({ key, value: null })
       return
     }

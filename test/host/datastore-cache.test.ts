@@ -206,6 +206,44 @@ describe('datastore write-behind', () => {
     assert.equal(full.cacheStats.pending, 0)
   })
 
+  it('makes writers wait, not memory grow, when the store falls behind', async () => {
+    const s = countingStore()
+    const slow = Object.create(s.store) as Datastore
+    const held: Array<() => void> = []
+    slow.batch = () => {
+      const inner = s.store.batch()
+      return {
+        put (key, value) { inner.put(key, value) },
+        delete (key) { inner.delete(key) },
+        async commit (options) {
+          await new Promise<void>(resolve => held.push(resolve))
+          await inner.commit(options)
+        }
+      }
+    }
+    const ds = cachedDatastore(slow, { maxEntries: 64, writeBehindMs: 60_000, maxPending: 4 })
+    let peak = 0
+    let done = 0
+    const writers = Array.from({ length: 30 }, async (_, i) => {
+      await ds.put(peer(i), bytes(i))
+      done++
+    })
+    for (let spins = 0; done < writers.length; spins++) {
+      assert.ok(spins < 1000, 'the writers never finished')
+      await new Promise(resolve => setImmediate(resolve))
+      peak = Math.max(peak, ds.cacheStats.pending)
+      held.shift()?.()
+    }
+    await Promise.all(writers)
+    assert.ok(peak <= 8, `at most twice maxPending keys waited (peak ${peak})`)
+    while (held.length > 0 || ds.cacheStats.pending > 0) {
+      held.shift()?.()
+      await new Promise(resolve => setImmediate(resolve))
+      if (held.length === 0 && ds.cacheStats.pending > 0) void ds.flush()
+    }
+    for (let i = 0; i < 30; i++) assert.deepEqual(await s.store.get(peer(i)), bytes(i), `record ${i} reached the store`)
+  })
+
   it('writes through keys outside its prefix', async () => {
     const s = countingStore()
     const ds = cachedDatastore(s.store, { maxEntries: 8, writeBehindMs: 60_000 })
