@@ -144,11 +144,28 @@ export async function startControl (dir: string, first: Victim | undefined, opts
         if (err?.cause?.name !== 'ConnectionInterceptedError' && err?.cause?.name !== 'ConnectionClosedError') throw err
       }
       await waitFor(() => v.node.peers().some(p => p.id === node.peerId.toString()), 'the victim to admit the control peer', 10_000, 10)
-      // when both dialled, the duplicate is closed gracefully: a ping on it would end with no
-      // reply, so wait until each side keeps exactly one open connection to the other
-      const single = (from: ChainwireNode, to: ChainwireNode): boolean => from.libp2p.getConnections(to.peerId).filter(c => c.status === 'open').length === 1
-      await waitFor(() => single(node, v.node) && single(v.node, node), 'one connection each way between the control peer and the victim', 10_000, 10)
-      await control.ping()
+      // when both dialled, the peer managers keep the same one of the two connections and close
+      // the other: wait until each side keeps exactly one, the same one (seen from the two ends:
+      // one side's outbound is the other's inbound). A dial of the victim's still upgrading can
+      // replace it once more, so a first ping lost with the closed connection is tried again
+      const only = (from: ChainwireNode, to: ChainwireNode): string | undefined => {
+        const open = from.libp2p.getConnections(to.peerId).filter(c => c.status === 'open')
+        return open.length === 1 ? open[0].direction : undefined
+      }
+      for (let attempt = 1; ; attempt++) {
+        await waitFor(() => {
+          const mine = only(node, v.node)
+          const theirs = only(v.node, node)
+          return mine != null && theirs != null && mine !== theirs
+        }, 'one shared connection between the control peer and the victim', 10_000, 10)
+        try {
+          await control.ping()
+          break
+        } catch (err: any) {
+          const lostWithConnection = err?.name === 'DialError' || err?.name === 'StreamResetError' || (err?.name === 'RemoteHandlerError' && /sent no reply/.test(err.message))
+          if (attempt >= 3 || !lostWithConnection) throw err
+        }
+      }
     }
   }
   if (first != null) {
