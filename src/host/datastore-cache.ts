@@ -1,6 +1,7 @@
 /**
- * A read cache in front of the node's LevelDB datastore, for the records
- * libp2p reads on every stream.
+ * A read cache, and optionally a write-behind buffer, in front of the node's
+ * LevelDB datastore, for the records libp2p reads and rewrites on every
+ * stream.
  *
  * libp2p 3.x merges the negotiated protocol into the peer store each time a
  * stream opens, on both sides, under a per-peer write lock: a LevelDB read
@@ -8,9 +9,9 @@
  * its handler. During header sync that merge took 1.5–3 ms of a 7–10 ms
  * get_headers round trip, and serving the record from memory raised header
  * sync by ~15 % (median of runs, bench/sync.bench.ts's header phase). Peer records
- * under `/peers/` are therefore served from a bounded LRU; writes go through
- * to LevelDB first, so the store on disk stays the truth and survives
- * restarts as before.
+ * under `/peers/` are therefore served from a bounded LRU. Without
+ * `writeBehindMs`, writes go through to LevelDB first, so the store on disk
+ * stays the truth.
  *
  * A read that overlaps a write of any key is not cached, so a slow read can
  * never put an older value in the cache than the write that finished before
