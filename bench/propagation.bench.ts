@@ -25,6 +25,7 @@ import { recordFirstSeen, sentSince, snapshot } from './transfer.ts'
 import type { BlockRelayMode } from '../src/config/options.ts'
 import type { CompactBlocks } from '../src/protocols/compact-blocks/index.ts'
 import type { Devchain } from '../src/devchain/index.ts'
+import { percentile } from './stats.ts'
 
 const NODES = Number(process.env.BENCH_PROP_NODES ?? 10)
 const BLOCKS = Number(process.env.BENCH_PROP_BLOCKS ?? 20)
@@ -32,11 +33,6 @@ const RATE = Number(process.env.BENCH_PROP_TX_RATE ?? 50) // transactions per se
 const INTERVAL_MS = Number(process.env.BENCH_PROP_BLOCK_MS ?? 3000)
 
 const BLOCK_PROTOCOLS = /\/chainwire\/regtest\/(block_announce|get_headers|get_blocks_by_hash|get_blocks_by_range|sendcmpct|cmpctblock|getblocktxn)\/1$/
-
-function percentile (xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]
-}
 
 function pcts (xs: number[]): { p50: number, p95: number, p99: number, max: number } {
   return { p50: Math.round(percentile(xs, 0.5)), p95: Math.round(percentile(xs, 0.95)), p99: Math.round(percentile(xs, 0.99)), max: Math.round(Math.max(...xs)) }

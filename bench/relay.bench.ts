@@ -22,15 +22,11 @@ import { waitFor } from '../test/helpers/wait.ts'
 import { recordFirstSeen, sentSince, snapshot } from './transfer.ts'
 import type { TxRelay } from '../src/protocols/tx-relay/index.ts'
 import type { TxRelayMode } from '../src/config/options.ts'
+import { percentile } from './stats.ts'
 
 const NODES = Number(process.env.BENCH_RELAY_NODES ?? 10)
 const TXS = Number(process.env.BENCH_RELAY_TXS ?? 400)
 const RATE = Number(process.env.BENCH_RELAY_RATE ?? 100) // transactions per second
-
-function percentile (xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]
-}
 
 interface ModeResult {
   mode: TxRelayMode

@@ -34,6 +34,7 @@ import { reqResp } from '../src/reqresp/index.ts'
 import { service } from '../src/service/index.ts'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { AddressInfo, Socket } from 'node:net'
+import { median, percentile } from './stats.ts'
 
 const BIG = 1_000_000
 const BIG_MIB = 1024 * 1024
@@ -51,16 +52,6 @@ async function node (): Promise<Libp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()]
   })
-}
-
-function median (xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-
-function percentile (xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]
 }
 
 const noReports = { report: () => {} }

@@ -32,6 +32,7 @@ import type { ChainwireNode } from '../src/node/index.ts'
 import { isSyncService } from '../src/protocols/sync/index.ts'
 import type { SyncService } from '../src/protocols/sync/index.ts'
 import type { ChildProcess } from 'node:child_process'
+import { median } from './stats.ts'
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 const SELF = fileURLToPath(import.meta.url)
@@ -294,17 +295,13 @@ async function main (): Promise<void> {
     }
 
     const maxOf = (k: keyof typeof headerRounds[number]): number => Math.max(...headerRounds.map(x => x[k]))
-    const medianOf = (xs: number[]): number => {
-      const sorted = [...xs].sort((a, b) => a - b)
-      return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2
-    }
     const validateModes = { worker: maxOf('localWorker'), inline: maxOf('localInline') }
     const validate = Math.max(validateModes.worker, validateModes.inline)
     const headersPerSec = maxOf('network')
     const headersInlinePerSec = maxOf('networkInline')
     // the paired figures: each round's network rate over the same round's local rate
-    const pairedRatio = medianOf(headerRounds.map(x => x.network / Math.max(x.localWorker, x.localInline)))
-    const pairedRatioInline = medianOf(headerRounds.map(x => x.networkInline / x.localInline))
+    const pairedRatio = median(headerRounds.map(x => x.network / Math.max(x.localWorker, x.localInline)))
+    const pairedRatioInline = median(headerRounds.map(x => x.networkInline / x.localInline))
 
     const result = {
       date: new Date().toISOString(),

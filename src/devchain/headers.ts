@@ -141,7 +141,8 @@ function runChecker (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx:
       out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes, hex }
     },
     finish () {
-      if (out.length > 0) ctx.contexts?.set(toHex(out[out.length - 1].hash), { times, complete })
+      // check() gives every info its hex
+      if (out.length > 0) ctx.contexts?.set(out[out.length - 1].hex as string, { times, complete })
       return out
     }
   }
