@@ -24,7 +24,7 @@ import { medianTime, nextBits, targetInfo } from './pow.ts'
 import {
   COIN_BYTES, STATUS, decodeCoin, decodeHeaderRecord, decodeMeta, encodeCoin, encodeHeaderRecord, encodeMeta, keys
 } from './store.ts'
-import type { ChainDb, Coin } from './store.ts'
+import type { ChainDb, Coin, HeaderRecord } from './store.ts'
 import { inputPubkey, inputSignature, outpointKey, sighash } from './tx.ts'
 import type { DecodedTx } from './tx.ts'
 import type { ChainwireError } from '../errors.ts'
@@ -160,21 +160,31 @@ class ChainStateImpl implements ChainState {
     }
 
     // the header index
+    // LevelDB hands the records over in hash order; they are indexed in height
+    // order, so the headers of a run lie side by side in the arena and their
+    // entries next to each other in the heap: serving a run of headers then
+    // reads memory in order (see header-arena.ts)
     const range = keys.range('header')
-    const loaded: IndexEntry[] = []
+    const records: Array<{ key: Uint8Array, rec: HeaderRecord, height: number }> = []
     for await (const [key, value] of db.iterator(range)) {
       const rec = decodeHeaderRecord(value)
+      records.push({ key, rec, height: decodeHeader(rec.header).height })
+    }
+    records.sort((a, b) => a.height - b.height)
+    const loaded: IndexEntry[] = new Array(records.length)
+    for (let i = 0; i < records.length; i++) {
+      const { key, rec } = records[i]
       const bytes = this.#arena.copy(rec.header)
       const header = decodeHeader(bytes)
       const info = targetInfo(header.bits)
       if (info === undefined) throw new ChainStoreError('corrupt', 'stored header has invalid bits')
       const hash = key.slice(1)
-      loaded.push({
+      loaded[i] = {
         hash, hex: toHex(hash), header, bytes, height: header.height, work: info.work,
         totalWork: rec.totalWork, status: rec.status, parent: undefined, seq: this.#seq++
-      })
+      }
     }
-    loaded.sort((a, b) => a.height - b.height)
+    records.length = 0
     for (const e of loaded) {
       if (e.hex === this.genesis.hex) {
         this.genesis.status = e.status
