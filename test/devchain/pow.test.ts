@@ -22,6 +22,18 @@ describe('devchain proof of work', () => {
     }))
   })
 
+  it('takes the median time past of any window, as a sort would, without touching its input', () => {
+    const sortedMedian = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 80 }), (times) => {
+      const copy = [...times]
+      assert.equal(medianTime(times), sortedMedian(times))
+      assert.deepEqual(times, copy)
+    }))
+    assert.equal(medianTime([5, 1, 3]), 3)
+    assert.equal(medianTime([4, 1, 3, 2]), 3, 'the upper median of an even count')
+    assert.ok(Number.isNaN(medianTime([])))
+  })
+
   it('devnet retarget converges to the target spacing for hash rates over five orders of magnitude', () => {
     const window = DEVNET.retargetInterval
     for (const hashRate of [3_000n, 30_000n, 300_000n, 5_000_000n, 100_000_000n]) {
