@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createTarget } from '../../src/protocols/sync/target.ts'
+import { createEntryMaker, createTarget } from '../../src/protocols/sync/target.ts'
 import type { Base, Entry } from '../../src/protocols/sync/target.ts'
 
 function hashOf (n: number): Uint8Array {
@@ -16,6 +16,11 @@ const hex = (n: number): string => Buffer.from(hashOf(n)).toString('hex')
 
 function base (height: number): Base {
   return { hash: hashOf(height), hex: hex(height), height, totalWork: BigInt(height * 2), info: { hash: hashOf(height), prevHash: hashOf(height - 1), height, work: 2n, time: height, bytes: new Uint8Array(84) } }
+}
+
+/** A branch: the same heights with other hashes. */
+function branch (from: number, to: number): Entry[] {
+  return entries(from, to).map(e => ({ ...e, hash: hashOf(e.height + 1_000_000), hex: hex(e.height + 1_000_000) }))
 }
 
 function entries (from: number, to: number): Entry[] {
@@ -73,6 +78,84 @@ describe('sync target chain', () => {
     assert.equal(t.length, 0)
     assert.equal(t.base.height, 7)
     assert.equal(t.get(hex(15)), undefined)
+  })
+
+  it('finds entries by hash, with or without their height, across cuts, branches and consumption', () => {
+    const t = createTarget(base(100))
+    t.append(entries(101, 200))
+    // by height: one comparison; a wrong height finds nothing
+    assert.equal(t.get(hex(150), 150)?.height, 150)
+    assert.equal(t.get(hex(150), 151), undefined)
+    assert.equal(t.get(hex(150), 99), undefined)
+    assert.equal(t.get(hex(150), 5000), undefined)
+    // by hash alone: the index catches up with everything appended
+    assert.equal(t.get(hex(200))?.height, 200, 'the end entry')
+    assert.equal(t.get(hex(101))?.height, 101)
+    t.append(entries(201, 260))
+    assert.equal(t.get(hex(230))?.height, 230, 'appended after the index was built')
+    assert.equal(t.get(hex(261)), undefined)
+    // a cut and another branch at the same heights: no stale answer from the index
+    t.truncate(180)
+    assert.equal(t.get(hex(190)), undefined)
+    assert.equal(t.get(hex(230)), undefined)
+    t.append(branch(181, 220))
+    assert.equal(t.get(hex(190)), undefined, 'the cut entry stays gone')
+    assert.equal(t.get(hex(190 + 1_000_000))?.height, 190)
+    assert.equal(t.get(hex(190 + 1_000_000), 190)?.height, 190)
+    assert.equal(t.get(hex(170))?.height, 170)
+    // consumed entries are forgotten, whether they were indexed or not
+    for (let h = 101; h <= 185; h++) t.shift()
+    assert.equal(t.get(hex(150)), undefined)
+    assert.equal(t.get(hex(150), 150), undefined)
+    assert.equal(t.get(hex(184 + 1_000_000)), undefined)
+    assert.equal(t.get(hex(186 + 1_000_000))?.height, 186)
+    t.rebase(base(50))
+    assert.equal(t.get(hex(200 + 1_000_000)), undefined)
+    t.append(entries(51, 60))
+    assert.equal(t.get(hex(55))?.height, 55)
+  })
+
+  it('makes entries that keep the header bytes and derive hash and prevHash from them', () => {
+    const decoded: Uint8Array[] = []
+    // the chain's decoder: here, the parent hash is bytes 4..36, as in the devchain's layout
+    const make = createEntryMaker((bytes) => { decoded.push(bytes); return bytes.subarray(4, 36) })
+    const made: Entry[] = []
+    // more than one slab of header bytes
+    for (let h = 1; h <= 4000; h++) {
+      const bytes = new Uint8Array(84).fill(h & 0xff)
+      bytes.set(hashOf(h - 1), 4)
+      made.push(make({ hash: hashOf(h), prevHash: hashOf(h - 1), height: h, work: 2n, time: h, bytes }, hex(h), BigInt(h * 2)))
+    }
+    for (const e of [made[0], made[2999], made[3999]]) {
+      const h = e.height
+      assert.equal(e.state, 'pending')
+      assert.equal(e.totalWork, BigInt(h * 2))
+      assert.equal(e.time, h)
+      assert.deepEqual(e.hash, hashOf(h))
+      assert.equal(e.hash, e.hash, 'decoded once')
+      assert.equal(e.bytes.byteLength, 84)
+      assert.equal(e.bytes[0], h & 0xff)
+      assert.deepEqual(e.prevHash, hashOf(h - 1))
+    }
+    assert.equal(decoded.length, 3, 'prevHash is decoded only when read')
+    // the bytes were copied: the caller's buffers can be reused
+    const bytes = new Uint8Array(84).fill(7)
+    const e = make({ hash: hashOf(9), prevHash: hashOf(8), height: 9, work: 2n, time: 9, bytes }, hex(9), 18n)
+    bytes.fill(0)
+    assert.equal(e.bytes[0], 7)
+    // an entry is the base's header info once consumed
+    const t = createTarget(base(0))
+    t.append(made.slice(0, 10))
+    t.shift()
+    assert.equal(t.base.info.height, 1)
+    assert.deepEqual(t.base.info.hash, hashOf(1))
+    assert.deepEqual(t.base.info.prevHash, hashOf(0))
+    for (let i = 0; i < 9; i++) t.shift()
+    const end = t.endInfo()
+    assert.equal(end.height, 10)
+    assert.deepEqual(end.hash, hashOf(10), 'the end of an empty target is the consumed entry, in whole')
+    assert.deepEqual(end.prevHash, hashOf(9))
+    assert.equal(end.bytes.byteLength, 84)
   })
 
   it('builds an exponential locator from the end to the base', () => {

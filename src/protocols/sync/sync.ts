@@ -50,7 +50,7 @@ import {
 import { ClaimedWorkError, LowWorkHeadersError, SyncStallError, TooManyHeadersError, UnconnectedHeadersError, WrongBlockError } from './errors.ts'
 import { createSyncMetrics } from './metrics.ts'
 import { createOrigins, createPropagationStats } from './relay.ts'
-import { createTarget } from './target.ts'
+import { createEntryMaker, createTarget } from './target.ts'
 import type { BlockAnnouncer, BlockFetcher, BlockOrigin, BlockRelay, NewBlock, PropagationSummary, RelayPeer } from './relay.ts'
 import type { ReassignReason } from './metrics.ts'
 import type { Base, Entry, Target } from './target.ts'
@@ -346,6 +346,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   })
 
   let target: Target
+  const makeEntry = createEntryMaker(bytes => chain.decodeHeader(bytes).prevHash)
   let running = false
   let stopController = new AbortController()
   let bufferedBytes = 0
@@ -547,7 +548,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
   /** Make `fork` (a target entry, the base, or a stored block) the point the target continues from. */
   function cutAt (fork: Base | Entry, why: string): void {
-    const inTarget = 'state' in fork ? target.get(fork.hex) === fork : fork.hex === target.base.hex
+    const inTarget = 'state' in fork ? target.get(fork.hex, fork.height) === fork : fork.hex === target.base.hex
     let removed: Entry[]
     if (inTarget) {
       removed = target.truncate(fork.height)
@@ -728,7 +729,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   /** Whether a parent found before an await is still what it was. */
   function stillThere (ps: PeerSync, p: Parent): boolean {
     switch (p.kind) {
-      case 'target': return target.get(p.entry.hex) === p.entry
+      case 'target': return target.get(p.entry.hex, p.entry.height) === p.entry
       case 'base': return target.base === p.base
       case 'branch': return ps.branch === p.branch
       case 'stored': return true
@@ -816,7 +817,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
 
     // from here on nothing awaits: the target cannot change under us
-    if (!stillThere(ps, parent) || (matched != null && target.get(matched.hex) !== matched)) {
+    if (!stillThere(ps, parent) || (matched != null && target.get(matched.hex, matched.height) !== matched)) {
       dropPipeline(ps)
       ps.wantHeaders = true
       return { kind: 'none' }
@@ -825,7 +826,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const hexes = infos.map(x => x.hex ?? toHex(x.hash))
     let at = matched
     while (k < infos.length) {
-      const e = target.get(hexes[k])
+      const e = target.get(hexes[k], infos[k].height)
       if (e == null) break
       at = e
       fork = undefined
@@ -877,7 +878,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     for (let j = k; j < infos.length; j++) {
       const x = infos[j]
       work += x.work
-      fresh.push({ hash: x.hash, prevHash: x.prevHash, height: x.height, work: x.work, time: x.time, bytes: x.bytes, hex: hexes[j], totalWork: work, state: 'pending' })
+      fresh.push(makeEntry(x, hexes[j], work))
     }
     const endWork = work
     const tipWork = chain.tip().work

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ENTRY_SLAB_BYTES } from './constants.ts'
 import type { HeaderInfo } from '../../chain/index.ts'
 
 /** Where a header's block is in the download pipeline. */
@@ -35,6 +36,74 @@ export interface Entry extends HeaderInfo {
   request?: { abort: (reason: string) => void }
 }
 
+/**
+ * Makes the entries of validated headers.
+ *
+ * The target holds thousands of entries (MAX_HEADERS_AHEAD), each alive
+ * until its block is submitted, so every young-generation collection of a
+ * syncing node copies them. An entry therefore keeps no typed array of its
+ * own: its header bytes are copied side by side into slabs of
+ * ENTRY_SLAB_BYTES and handed out as views when read; `hash` is decoded from
+ * `hex` when first read (locators, fetches by hash and the parent of the
+ * next answer read a few per answer); `prevHash` is read from the header
+ * bytes by the chain's decoder. Copying the header's info instead kept three
+ * views per header (~300 bytes) and the whole answer each header came in.
+ *
+ * @param prevHashOf - the parent hash in serialised header bytes (the chain's `decodeHeader(bytes).prevHash`)
+ */
+export function createEntryMaker (prevHashOf: (bytes: Uint8Array) => Uint8Array): (info: HeaderInfo, hex: string, totalWork: bigint) => Entry {
+  let slab = new Uint8Array(0)
+  let used = 0
+
+  class LeanEntry {
+    hex: string
+    height: number
+    work: bigint
+    time: number
+    totalWork: bigint
+    state: EntryState = 'pending'
+    #hash: Uint8Array | undefined = undefined
+    readonly #slab: Uint8Array
+    readonly #offset: number
+    readonly #length: number
+
+    constructor (info: HeaderInfo, hex: string, totalWork: bigint) {
+      this.hex = hex
+      this.height = info.height
+      this.work = info.work
+      this.time = info.time
+      this.totalWork = totalWork
+      const n = info.bytes.byteLength
+      if (used + n > slab.byteLength) {
+        slab = new Uint8Array(Math.max(ENTRY_SLAB_BYTES, n))
+        used = 0
+      }
+      slab.set(info.bytes, used)
+      this.#slab = slab
+      this.#offset = used
+      this.#length = n
+      used += n
+    }
+
+    get bytes (): Uint8Array {
+      return this.#slab.subarray(this.#offset, this.#offset + this.#length)
+    }
+
+    get hash (): Uint8Array {
+      if (this.#hash == null) {
+        const b = Buffer.from(this.hex, 'hex')
+        this.#hash = new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+      }
+      return this.#hash
+    }
+
+    get prevHash (): Uint8Array {
+      return prevHashOf(this.bytes)
+    }
+  }
+  return (info, hex, totalWork) => new LeanEntry(info, hex, totalWork)
+}
+
 /** The stored block the target chain builds on. */
 export interface Base {
   hash: Uint8Array
@@ -58,8 +127,12 @@ export interface Target {
   readonly endHex: string
   /** The entry at `height`, if the target holds it. */
   at (height: number): Entry | undefined
-  /** The entry with this hash, if the target holds it. */
-  get (hex: string): Entry | undefined
+  /**
+   * The entry with this hash, if the target holds it. With `height` (the
+   * header's own, when the caller knows it) the answer is one comparison at
+   * that height; without, the hash index answers.
+   */
+  get (hex: string, height?: number): Entry | undefined
   /** The first entry (the next block to submit). */
   first (): Entry | undefined
   /** The last entry's header, or the base's. */
@@ -86,7 +159,22 @@ export function createTarget (initial: Base): Target {
   let base = initial
   let list: Entry[] = []
   let head = 0
+  /**
+   * Hash index of the entries up to height `indexedTo`. Entries are indexed
+   * when a lookup by hash alone needs them, not as they are appended: a
+   * header sync appends 2000 per answer and looks entries up by height (or
+   * finds the end entry), so a single-peer sync never pays for the index.
+   */
   const byHex = new Map<string, Entry>()
+  let indexedTo = initial.height
+  const index = (): void => {
+    const end = base.height + size()
+    for (let h = Math.max(indexedTo, base.height) + 1; h <= end; h++) {
+      const e = list[head + h - base.height - 1]
+      byHex.set(e.hex, e)
+    }
+    indexedTo = end
+  }
 
   const size = (): number => list.length - head
   const at = (height: number): Entry | undefined => {
@@ -102,17 +190,29 @@ export function createTarget (initial: Base): Target {
     get endWork () { return size() === 0 ? base.totalWork : list[list.length - 1].totalWork },
     get endHex () { return size() === 0 ? base.hex : list[list.length - 1].hex },
     at,
-    get: (hex) => byHex.get(hex),
+    get (hex, height) {
+      if (height != null) {
+        const e = at(height)
+        return e != null && e.hex === hex ? e : undefined
+      }
+      const end = size() === 0 ? undefined : list[list.length - 1]
+      if (end != null && end.hex === hex) return end
+      const e = byHex.get(hex)
+      if (e != null || indexedTo >= base.height + size()) return e
+      index()
+      return byHex.get(hex)
+    },
     first: () => size() === 0 ? undefined : list[head],
     endInfo () {
-      if (size() === 0) return { ...base.info, totalWork: base.totalWork, hex: base.hex }
+      if (size() === 0) {
+        // base.info may be a consumed entry, whose hash, prevHash and bytes are getters a spread would miss
+        const i = base.info
+        return { hash: i.hash, prevHash: i.prevHash, height: i.height, work: i.work, time: i.time, bytes: i.bytes, totalWork: base.totalWork, hex: base.hex }
+      }
       return list[list.length - 1]
     },
     append (entries) {
-      for (const e of entries) {
-        list.push(e)
-        byHex.set(e.hex, e)
-      }
+      for (const e of entries) list.push(e)
       return entries
     },
     truncate (height) {
@@ -120,6 +220,7 @@ export function createTarget (initial: Base): Target {
       if (keep >= size()) return []
       const dropped = list.splice(head + keep)
       for (const e of dropped) byHex.delete(e.hex)
+      if (indexedTo > height) indexedTo = height
       return dropped
     },
     rebase (next) {
@@ -128,6 +229,7 @@ export function createTarget (initial: Base): Target {
       head = 0
       byHex.clear()
       base = next
+      indexedTo = next.height
       return dropped
     },
     shift () {
@@ -136,7 +238,8 @@ export function createTarget (initial: Base): Target {
       list[head] = undefined as unknown as Entry
       head++
       byHex.delete(e.hex)
-      base = { hash: e.hash, hex: e.hex, height: e.height, totalWork: e.totalWork, info: { hash: e.hash, prevHash: e.prevHash, height: e.height, work: e.work, time: e.time, bytes: e.bytes } }
+      // the entry is the base's header info: its prevHash is only decoded if asked for
+      base = { hash: e.hash, hex: e.hex, height: e.height, totalWork: e.totalWork, info: e }
       if (head >= COMPACT_AFTER) {
         list = list.slice(head)
         head = 0
