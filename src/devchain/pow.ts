@@ -176,7 +176,7 @@ export function permittedTransition (height: number, parentBits: number, bits: n
 }
 
 /** Scratch space of {@link medianTime}: it runs for every header validated, so it sorts in place here. */
-const medianScratch = new Float64Array(64)
+let medianScratch = new Float64Array(16)
 
 /**
  * Median of up to {@link MEDIAN_TIME_SPAN} times (the upper one of an even
@@ -187,7 +187,7 @@ const medianScratch = new Float64Array(64)
 export function medianTime (times: number[]): number {
   const n = times.length
   if (n === 0) return Number.NaN
-  if (n > medianScratch.length) return [...times].sort((a, b) => a - b)[Math.floor(n / 2)]
+  if (n > medianScratch.length) medianScratch = new Float64Array(n)
   const s = medianScratch
   for (let i = 0; i < n; i++) {
     const v = times[i]
