@@ -52,19 +52,20 @@ export const VALIDATE_CHUNK = MAX_HEADERS_PER_MESSAGE
  * Validated headers kept in memory beyond the last block we submitted. The
  * chain adapter stores no header without its block, so headers are fetched in
  * batches ahead of the download window and never further: 8 full headers
- * messages (16,000 headers, about 5 MB with their bookkeeping) is 15 times
+ * messages (16,000 headers, about 2 MB packed) is 15 times
  * Bitcoin Core's 1024-block download window, so the window never waits for
  * headers.
  */
 export const MAX_HEADERS_AHEAD = 8 * MAX_HEADERS_PER_MESSAGE
 
 /**
- * Size of the slabs that hold the header bytes of the target's entries side
- * by side (target.ts): 256 KiB, about 3,000 headers of 84 bytes, so a slab is
- * freed soon after the blocks of its headers are submitted, and one answer of
- * 2000 headers needs one or two slabs, not a view per header.
+ * Headers per page of the target's packed storage (target.ts): their hashes
+ * and header bytes side by side in one buffer (~116 KiB for 84-byte
+ * headers), their times in a typed array, outside the JavaScript heap. A
+ * page is freed once the blocks of all its headers are submitted; an answer
+ * of 2000 headers fills about two.
  */
-export const ENTRY_SLAB_BYTES = 256 * 1024
+export const TARGET_PAGE_HEADERS = 1024
 
 /**
  * A peer whose header chain grows this long without ever having more work

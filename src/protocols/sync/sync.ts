@@ -243,6 +243,8 @@ interface PeerSync {
   claimedHeight: number
   /** The best block we know the peer has. */
   bestHex: string
+  /** Its height (as the peer's status claims, or as we know it). */
+  bestHeight: number
   /** Highest target height known to be on the peer's chain; -1: none. */
   known: number
   branch?: Branch
@@ -346,7 +348,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   })
 
   let target: Target
-  const makeEntry = createEntryMaker(bytes => chain.decodeHeader(bytes).prevHash)
+  const prevHashOf = (bytes: Uint8Array): Uint8Array => chain.decodeHeader(bytes).prevHash
+  const makeEntry = createEntryMaker(prevHashOf)
   let running = false
   let stopController = new AbortController()
   let bufferedBytes = 0
@@ -452,7 +455,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   }
 
   function refreshKnown (ps: PeerSync): void {
-    const e = target.get(ps.bestHex)
+    const e = target.get(ps.bestHex, ps.bestHeight)
     if (e != null && e.height > ps.known) ps.known = e.height
   }
 
@@ -549,6 +552,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
   /** Make `fork` (a target entry, the base, or a stored block) the point the target continues from. */
   function cutAt (fork: Base | Entry, why: string): void {
     const inTarget = 'state' in fork ? target.get(fork.hex, fork.height) === fork : fork.hex === target.base.hex
+    const count = inTarget ? target.endHeight - fork.height : target.length
     let removed: Entry[]
     if (inTarget) {
       removed = target.truncate(fork.height)
@@ -563,7 +567,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       ps.exhausted = false
       refreshKnown(ps)
     }
-    if (removed.length > 0) log('header chain cut at %d (%s): %d headers dropped', fork.height, why, removed.length)
+    if (count > 0) log('header chain cut at %d (%s): %d headers dropped', fork.height, why, count)
   }
 
   // ------------------------------------------------------------ headers
@@ -779,10 +783,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const matchedFirst = parent.kind === 'target' ? parent.entry.height + 1 : parent.kind === 'base' ? parent.base.height + 1 : -1
     if (matchedFirst >= 0) {
       for (; i < headers.length; i++) {
-        const e = target.at(matchedFirst + i)
-        if (e == null || !bytesEqual(e.bytes, headers[i])) break
-        matched = e
+        const b = target.bytesAt(matchedFirst + i)
+        if (b == null || !bytesEqual(b, headers[i])) break
       }
+      if (i > 0) matched = target.at(matchedFirst + i - 1)
     }
 
     // 2. validate the rest against its parent: the last matched header, the base, the peer's branch tip or a stored block
@@ -824,13 +828,12 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     }
     // headers another peer added to the target while we validated
     const hexes = infos.map(x => x.hex ?? toHex(x.hash))
+    const k0 = k
+    while (k < infos.length && target.has(hexes[k], infos[k].height)) k++
     let at = matched
-    while (k < infos.length) {
-      const e = target.get(hexes[k], infos[k].height)
-      if (e == null) break
-      at = e
+    if (k > k0) {
+      at = target.at(infos[k - 1].height)
       fork = undefined
-      k++
     }
     if (at != null) {
       setKnown(ps, at.height)
@@ -873,25 +876,21 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     } else {
       throw new Error('unreachable: a target parent always matches')
     }
-    let work = parentWork
-    const fresh: Entry[] = []
-    for (let j = k; j < infos.length; j++) {
-      const x = infos[j]
-      work += x.work
-      fresh.push(makeEntry(x, hexes[j], work))
-    }
-    const endWork = work
+    // new headers infos[k..]: the target copies what it keeps; a branch keeps its tip
+    let endWork = parentWork
+    for (let j = k; j < infos.length; j++) endWork += infos[j].work
+    const newCount = infos.length - k
     const tipWork = chain.tip().work
 
     // 4. place them: extend the target, switch to a better branch, or remember the peer's branch
     let placement: Placement
     let cut = trimmed
     if (parentHex === target.endHex) {
-      const added = append(ps, fresh, o.solicited)
-      cut ||= added < fresh.length
+      const added = append(ps, infos, k, o.solicited)
+      cut ||= added < newCount
       placement = { kind: 'target', entry: target.at(target.endHeight) }
     } else {
-      const count = (parent.kind === 'branch' && fork == null && at == null ? parent.branch.count : 0) + fresh.length
+      const count = (parent.kind === 'branch' && fork == null && at == null ? parent.branch.count : 0) + newCount
       if (endWork > target.endWork && endWork > tipWork) {
         log('%p has a branch from height %d with more work: following it', ps.peer, forkPoint.height)
         headerPeer = ps.id
@@ -904,8 +903,8 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           placement = { kind: 'none' }
         } else {
           cutAt(forkPoint, 'better branch')
-          const added = append(ps, fresh, o.solicited)
-          cut ||= added < fresh.length
+          const added = append(ps, infos, k, o.solicited)
+          cut ||= added < newCount
           placement = { kind: 'target', entry: target.at(target.endHeight) }
         }
       } else {
@@ -913,7 +912,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           throw new LowWorkHeadersError(`${count} headers on a branch from height ${forkPoint.height} without more work than our best block (max ${MAX_LOW_WORK_HEADERS})`)
         }
         const base = 'state' in forkPoint ? baseOf(forkPoint, forkPoint.totalWork) : forkPoint
-        ps.branch = { tip: fresh[fresh.length - 1], fork: base, count }
+        ps.branch = { tip: makeEntry(infos[infos.length - 1], hexes[infos.length - 1], endWork), fork: base, count }
         placement = { kind: 'branch', branch: ps.branch }
       }
     }
@@ -923,18 +922,19 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     return placement
   }
 
-  /** Append validated headers that build on the end of the target (as many as fit). Returns how many. */
-  function append (ps: PeerSync, fresh: Entry[], solicited: boolean): number {
+  /** Append validated headers `infos[from..]` that build on the end of the target (as many as fit). Returns how many. */
+  function append (ps: PeerSync, infos: HeaderInfo[], from: number, solicited: boolean): number {
     const room = Math.max(0, maxAhead - target.length)
-    const added = target.append(room >= fresh.length ? fresh : fresh.slice(0, room))
-    if (added.length > 0 && added[0].height < pendingHint) pendingHint = added[0].height
-    if (!solicited) for (const e of added) (e.announcers ??= new Set()).add(ps.id)
-    totals.headers += added.length
-    metrics.headers(added.length)
-    if (added.length > 0) setKnown(ps, added[added.length - 1].height)
+    const first = target.endHeight + 1
+    const added = target.append(infos, from, from + Math.min(room, infos.length - from))
+    if (added > 0 && first < pendingHint) pendingHint = first
+    if (!solicited) for (let h = first; h < first + added; h++) ((target.at(h) as Entry).announcers ??= new Set()).add(ps.id)
+    totals.headers += added
+    metrics.headers(added)
+    if (added > 0) setKnown(ps, first + added - 1)
     ps.branch = undefined
     for (const other of peers.values()) if (other !== ps) refreshKnown(other)
-    return added.length
+    return added
   }
 
   /** The peer's answer was short: it has nothing more. Check what it claimed. */
@@ -946,7 +946,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     else {
       const e = ps.known >= 0 ? target.at(ps.known) : undefined
       delivered = e?.totalWork ?? (ps.known === target.base.height ? target.base.totalWork : 0n)
-      const best = target.get(ps.bestHex)
+      const best = target.get(ps.bestHex, ps.bestHeight)
       if (best != null && best.totalWork > delivered) delivered = best.totalWork
     }
     const tipWork = chain.tip().work
@@ -1351,6 +1351,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
                 p.claimedWork = target.base.totalWork
                 p.claimedHeight = target.base.height
                 p.bestHex = target.base.hex
+                p.bestHeight = target.base.height
               }
               if (p.bestHex === e.hex || p.claimedHeight >= e.height) p.exhausted = false
             }
@@ -1381,12 +1382,13 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const noteOrigin = (): void => {
       if (origins.get(lastHex) == null) origins.set(lastHex, { acceptedAtMs: ann.acceptedAtMs, hops: ann.hops, local: false })
     }
-    const known = target.get(lastHex)
+    const known = target.get(lastHex, last.height)
     if (known != null) {
       noteOrigin()
       known.announcers ??= new Set()
       known.announcers.add(ps.id)
       ps.bestHex = lastHex
+      ps.bestHeight = known.height
       setKnown(ps, known.height)
       schedule()
       return
@@ -1394,6 +1396,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     const stored = await chain.getHeaderInfo(last.hash)
     if (stored?.hasBlock === true) {
       ps.bestHex = lastHex
+      ps.bestHeight = stored.height
       if (stored.totalWork > ps.claimedWork) {
         ps.claimedWork = stored.totalWork
         ps.claimedHeight = stored.height
@@ -1413,6 +1416,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
     if (work != null) {
       noteOrigin()
       ps.bestHex = lastHex
+      ps.bestHeight = height
       if (work > ps.claimedWork) {
         ps.claimedWork = work
         ps.claimedHeight = height
@@ -1552,6 +1556,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       claimedWork: rp.status.bestWork,
       claimedHeight: rp.status.bestHeight,
       bestHex: toHex(rp.status.bestHash),
+      bestHeight: rp.status.bestHeight,
       known: -1,
       headerRequests: 0,
       headerAnswers: 0,
@@ -1587,6 +1592,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       ps.claimedWork = rp.status.bestWork
       ps.claimedHeight = rp.status.bestHeight
       ps.bestHex = toHex(rp.status.bestHash)
+      ps.bestHeight = rp.status.bestHeight
       ps.exhausted = false
       refreshKnown(ps)
       schedule()
@@ -1762,7 +1768,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
 
     async start () {
       if (running) return
-      target = createTarget(await tipBase())
+      target = createTarget(await tipBase(), prevHashOf)
       chainLocator = await chain.getLocator()
       lastAnnouncedHex = target.base.hex
       stopController = new AbortController()
