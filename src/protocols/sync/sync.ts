@@ -50,7 +50,7 @@ import {
 import { ClaimedWorkError, LowWorkHeadersError, SyncStallError, TooManyHeadersError, UnconnectedHeadersError, WrongBlockError } from './errors.ts'
 import { createSyncMetrics } from './metrics.ts'
 import { createOrigins, createPropagationStats } from './relay.ts'
-import { createEntryMaker, createTarget } from './target.ts'
+import { createEntryMaker, createTarget, toHex } from './target.ts'
 import type { BlockAnnouncer, BlockFetcher, BlockOrigin, BlockRelay, NewBlock, PropagationSummary, RelayPeer } from './relay.ts'
 import type { ReassignReason } from './metrics.ts'
 import type { Base, Entry, Target } from './target.ts'
@@ -218,8 +218,6 @@ export function syncProtocol (init: SyncInit = {}): (components: SyncComponents)
 }
 
 // ---------------------------------------------------------------- internals
-
-const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 
 function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false

@@ -39,7 +39,8 @@ export interface Entry extends HeaderInfo {
 /** The parent hash in serialised header bytes (the chain's `decodeHeader(bytes).prevHash`). */
 export type PrevHashOf = (bytes: Uint8Array) => Uint8Array
 
-const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+/** Lowercase hex of `b` (hashes are keyed by it throughout sync). */
+export const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
 
 /** Whether lowercase `hex` spells `data[at, at + len)`, without building a string. */
 function hexEquals (hex: string, data: Uint8Array, at: number, len: number): boolean {
@@ -197,6 +198,8 @@ interface Page {
   before: bigint
   /** Every header of the page has the work of the first (cumulative work is then a product). */
   uniform: boolean
+  /** Cumulative work of each header, summed once when first asked for in a page that is not uniform. */
+  totals?: bigint[]
 }
 
 /**
@@ -246,9 +249,13 @@ export function createTarget (initial: Base, prevHashOf: PrevHashOf): Target {
 
   function workAt (page: Page, i: number): bigint {
     if (page.uniform) return page.before + page.works[0] * BigInt(i + 1)
-    let w = page.before
-    for (let k = 0; k <= i; k++) w += page.works[k]
-    return w
+    if (page.totals == null) {
+      const totals: bigint[] = []
+      let w = page.before
+      for (let k = 0; k < page.n; k++) totals.push(w += page.works[k])
+      page.totals = totals
+    }
+    return page.totals[i]
   }
 
   function hexAt (height: number): string {
@@ -318,6 +325,7 @@ export function createTarget (initial: Base, prevHashOf: PrevHashOf): Target {
     const work = prev !== undefined && prev === info.work ? prev : info.work
     page.works[i] = work
     if (i > 0 && work !== page.works[0]) page.uniform = false
+    if (page.totals != null) page.totals[i] = endWork + work
     page.n = i + 1
     end++
     endWork += work
@@ -342,8 +350,10 @@ export function createTarget (initial: Base, prevHashOf: PrevHashOf): Target {
       const pi = Math.floor((keep - 1) / PAGE)
       pages.length = pi + 1
       // the page's bytes stay written: views handed out may still read them
-      pages[pi].n = (keep - 1) % PAGE + 1
-      pages[pi].works.length = pages[pi].n
+      const page = pages[pi]
+      page.n = (keep - 1) % PAGE + 1
+      page.works.length = page.n
+      if (page.totals != null) page.totals.length = page.n
     }
     end = height
     if (height === base.height) {
