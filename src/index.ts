@@ -7,6 +7,7 @@ export * from './errors.ts'
 
 // the node handle
 export { createNode } from './node/index.ts'
+export { processMetrics } from './node/process-metrics.ts'
 export type {
   ChainwireNode, NodeEvents, NodeComponents, NodeOverrides, NodeStatus, PeerSummary, CallOptions,
   DirectHandler, DirectMessage, ReceivedMessage

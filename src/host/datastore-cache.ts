@@ -58,6 +58,13 @@ export interface CachedDatastore extends Datastore {
   readonly cacheStats: { entries: number, hits: number, misses: number, pending: number }
   /** Write every deferred write to the store now; resolves when they are written. */
   flush (): Promise<void>
+  /**
+   * Flush, then stop deferring: call it before closing the store. A write that
+   * comes later (a stopped libp2p can still finish one) goes to the store and
+   * fails as the closed store fails it, instead of waiting on a timer that
+   * holds the node in memory and then writes to a closed store.
+   */
+  close (): Promise<void>
 }
 
 /** A deferred write: a value, or `null` for a delete. */
@@ -96,7 +103,8 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
   let misses = 0
 
   const cacheable = (k: string): boolean => max > 0 && k.startsWith(prefix)
-  const deferrable = (k: string): boolean => deferMs > 0 && k.startsWith(prefix)
+  let closed = false
+  const deferrable = (k: string): boolean => deferMs > 0 && !closed && k.startsWith(prefix)
 
   function remember (k: string, value: Uint8Array): void {
     cache.delete(k)
@@ -151,7 +159,8 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
     if (w.value == null) cache.delete(k)
     else if (cacheable(k)) remember(k, w.value)
     writes++
-    if (pending.size >= maxPending) void flush()
+    // closed meanwhile (the caller waited for a flush): no timer, write it now
+    if (pending.size >= maxPending || closed) void flush()
     else if (flushTimer == null) {
       flushTimer = setTimeout(() => { flushTimer = undefined; void flush() }, deferMs)
       // a pending write does not keep the process alive: whoever closes the store flushes first
@@ -227,6 +236,11 @@ export function cachedDatastore (store: Datastore, init: DatastoreCacheInit): Ca
     },
 
     flush,
+
+    async close () {
+      closed = true
+      await flush()
+    },
 
     async has (key, options) {
       const k = key.toString()

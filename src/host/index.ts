@@ -152,7 +152,8 @@ export async function createHost (cfg: HostConfig, components: HostComponents): 
       // the heartbeat: pings every connection, records its RTT, drops dead ones
       pingInterval: cfg.heartbeatMs
     },
-    metrics: prometheusMetrics({ registry: components.registry, collectDefaultMetrics: true }),
+    // process metrics are collected once per process (node/process-metrics.ts): per node they cannot be stopped
+    metrics: prometheusMetrics({ registry: components.registry, collectDefaultMetrics: false }),
     services: services as any
   }) as unknown as Host
 }

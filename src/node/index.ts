@@ -12,6 +12,7 @@ import { LevelDatastore } from 'datastore-level'
 import { cachedDatastore } from '../host/datastore-cache.ts'
 import { TypedEventEmitter } from 'main-event'
 import { Registry } from 'prom-client'
+import { exposition } from './process-metrics.ts'
 import * as C from '../config/constants.ts'
 import { defaultConfig } from '../config/options.ts'
 import { validateConfig } from '../config/load.ts'
@@ -164,7 +165,7 @@ export interface ChainwireNode extends TypedEventTarget<NodeEvents> {
   readonly config: Readonly<NodeConfig>
   /** The underlying libp2p node, for what chainwire does not wrap. */
   readonly libp2p: Host
-  /** The node's Prometheus registry (libp2p, process and chainwire metrics). */
+  /** The node's Prometheus registry: libp2p and chainwire metrics. `metrics()` adds the process metrics, which the nodes of a process share (`processMetrics()`). */
   readonly registry: Registry
   /** Scores, bans, connection limits, eviction, outbound maintenance. */
   readonly peerManager: PeerManager
@@ -315,7 +316,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
       }
     })
   } catch (err) {
-    await datastore.flush()
+    await datastore.close()
     await level.close()
     await devchain?.close()
     throw err
@@ -484,7 +485,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
             await host.stop()
           }
           await devchain?.close()
-          await datastore.flush()
+          await datastore.close()
           await level.close()
         })()
         const r = await Promise.race([work.then(() => 'done' as const), bound])
@@ -585,7 +586,7 @@ export async function createNode (options: Partial<NodeConfig> = {}, components:
 
     use (protocol, middleware) { host.use(protocol, middleware) },
 
-    async metrics () { return await registry.metrics() }
+    async metrics () { return await exposition(registry) }
   }
   const node = Object.assign(events, methods) as ChainwireNode
   // Object.assign copies values, not accessors: define the live flag afterwards

@@ -290,6 +290,27 @@ describe('datastore write-behind', () => {
     }
   })
 
+  it('on close writes what is pending and defers nothing after: a later write fails as the closed store fails it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chainwire-dscache-'))
+    const level = new LevelDatastore(join(dir, 'ds'))
+    await level.open()
+    try {
+      const ds = cachedDatastore(level, { maxEntries: 8, writeBehindMs: 60_000 })
+      await ds.put(peer(1), bytes(1))
+      assert.equal(await level.has(peer(1)), false, 'deferred')
+      await ds.close()
+      assert.deepEqual([...await level.get(peer(1))], [1], 'written on close')
+      await ds.put(peer(2), bytes(2))
+      assert.equal(ds.cacheStats.pending, 0, 'not deferred after close')
+      assert.deepEqual([...await level.get(peer(2))], [2])
+      await level.close()
+      await assert.rejects(async () => { await ds.put(peer(3), bytes(3)) })
+      assert.equal(ds.cacheStats.pending, 0)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('reports a deferred write that failed and forgets it', async () => {
     const s = countingStore()
     const failing = Object.create(s.store) as Datastore
