@@ -10,7 +10,7 @@
  * @module
  */
 import { bytesEqual, concat, toHex } from './codec.ts'
-import { BLOCK_CACHE_SIZE, MAX_FUTURE_BLOCK_TIME_SEC, MAX_MONEY, MEDIAN_TIME_SPAN } from './constants.ts'
+import { BLOCK_CACHE_SIZE, HASH_BYTES, MAX_FUTURE_BLOCK_TIME_SEC, MAX_MONEY, MEDIAN_TIME_SPAN } from './constants.ts'
 import { pubkeyHash, verifySignature } from './crypto.ts'
 import { ChainStoreError, InvalidBlockError, InvalidHeaderError, InvalidTxError } from './errors.ts'
 import { decodeBlock } from './block.ts'
@@ -81,6 +81,8 @@ export interface ChainState {
   readonly genesis: IndexEntry
   tip (): IndexEntry
   get (hex: string): IndexEntry | undefined
+  /** The header with this hash if we hold it as invalid; cheap for any other hash (no hex, no index lookup). */
+  failed (hash: Uint8Array): IndexEntry | undefined
   /** The best-chain block at `height`. */
   atHeight (height: number): IndexEntry | undefined
   inBestChain (e: IndexEntry): boolean
@@ -111,6 +113,15 @@ function isValidationError (err: unknown): err is InvalidBlockError | InvalidTxE
   return err instanceof InvalidBlockError || err instanceof InvalidTxError || err instanceof InvalidHeaderError
 }
 
+/**
+ * A 32-bit word of a hash, for a first look at whether we hold it as failed.
+ * The last four bytes: proof of work makes the first ones zeros.
+ */
+function failedTag (hash: Uint8Array): number {
+  const o = HASH_BYTES - 4
+  return (hash[o] | (hash[o + 1] << 8) | (hash[o + 2] << 16) | (hash[o + 3] << 24)) >>> 0
+}
+
 class ChainStateImpl implements ChainState {
   readonly genesis: IndexEntry
   readonly #db: ChainDb
@@ -121,6 +132,8 @@ class ChainStateImpl implements ChainState {
   readonly #sigsVerified: (txid: Uint8Array) => boolean
   readonly #genesisHash: Uint8Array
   readonly #index = new Map<string, IndexEntry>()
+  /** {@link failedTag}s of the entries marked failed: one per such entry at most, so bounded by the index. */
+  readonly #failedTags = new Set<number>()
   readonly #chain: IndexEntry[] = []
   readonly #candidates = new Set<IndexEntry>()
   readonly #blockCache = new Map<string, DecodedBlock>()
@@ -195,6 +208,7 @@ class ChainStateImpl implements ChainState {
       if (parent === undefined) throw new ChainStoreError('corrupt', `stored header ${e.hex} has no stored parent`)
       e.parent = parent
       this.#index.set(e.hex, e)
+      if ((e.status & STATUS.failed) !== 0) this.#failedTags.add(failedTag(e.hash))
     }
     if (!this.#index.has(this.genesis.hex)) throw new ChainStoreError('corrupt', 'genesis header missing')
 
@@ -247,6 +261,12 @@ class ChainStateImpl implements ChainState {
   tip (): IndexEntry { return this.#tip }
 
   get (hex: string): IndexEntry | undefined { return this.#index.get(hex) }
+
+  failed (hash: Uint8Array): IndexEntry | undefined {
+    if (hash.length !== HASH_BYTES || !this.#failedTags.has(failedTag(hash))) return undefined
+    const e = this.#index.get(toHex(hash))
+    return e !== undefined && (e.status & STATUS.failed) !== 0 ? e : undefined
+  }
 
   atHeight (height: number): IndexEntry | undefined {
     return height >= 0 && height <= this.#tip.height ? this.#chain[height] : undefined
@@ -356,6 +376,7 @@ class ChainStateImpl implements ChainState {
   async markFailed (e: IndexEntry, err: ChainwireError): Promise<void> {
     e.status |= STATUS.failed
     e.failure = err
+    this.#failedTags.add(failedTag(e.hash))
     this.#candidates.delete(e)
     await this.#db.put(keys.header(e.hash), encodeHeaderRecord({ header: e.bytes, totalWork: e.totalWork, status: e.status }), { sync: this.#sync })
     // descendants (never on the best chain: e is not) become invalid too, in memory
@@ -363,6 +384,7 @@ class ChainStateImpl implements ChainState {
       if (d.height <= e.height || this.inBestChain(d) || (d.status & STATUS.failed) !== 0) continue
       if (this.ancestor(d, e.height) === e) {
         d.status |= STATUS.failed
+        this.#failedTags.add(failedTag(d.hash))
         d.failure = new InvalidBlockError('invalid-ancestor', `block ${d.hex} descends from invalid block ${e.hex}`)
         this.#candidates.delete(d)
       }

@@ -340,7 +340,7 @@ class DevchainImpl extends TypedEventEmitter<ChainEvents> implements Devchain {
   }
 
   async validateHeaders (headers: Uint8Array[], parent?: HeaderInfo): Promise<HeaderInfo[]> {
-    const ctx = { params: this.params, clock: this.#clock, lookup: (hex: string) => this.#state.get(hex), contexts: this.#headerContexts }
+    const ctx = { params: this.params, clock: this.#clock, lookup: (hex: string) => this.#state.get(hex), failed: (hash: Uint8Array) => this.#state.failed(hash), contexts: this.#headerContexts }
     const parts = this.#hashParts(headers)
     if (parts == null) return validateHeaderChain(headers, parent, ctx)
     return await validateHashedHeaderChain(headers, parent, ctx, parts)

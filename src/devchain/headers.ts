@@ -22,6 +22,8 @@ export interface HeaderCheckContext {
   clock: () => number
   /** A header we store, by hex hash. */
   lookup: (hex: string) => IndexEntry | undefined
+  /** A header we hold as invalid, by hash: asked for every header checked, so it must be cheap for the others. */
+  failed: (hash: Uint8Array) => IndexEntry | undefined
   /** Median-time contexts of the ends of runs validated before (not stored yet), by hex hash. */
   contexts?: HeaderContexts
 }
@@ -109,10 +111,9 @@ function runChecker (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx:
       const bytes = headers[i]
       const h = decodeAt(bytes, i)
       const hash = precomputed ?? headerHash(bytes)
-      const hex = toHex(hash)
-      const known = ctx.lookup(hex)
-      if (known !== undefined && (known.status & STATUS.failed) !== 0) {
-        throw new InvalidHeaderError('known-invalid', `header ${i} is the known-invalid block ${known.hex}`, 'fatal', i)
+      const failed = ctx.failed(hash)
+      if (failed !== undefined) {
+        throw new InvalidHeaderError('known-invalid', `header ${i} is the known-invalid block ${failed.hex}`, 'fatal', i)
       }
       if (h.height === 0) throw new InvalidHeaderError('bad-height', `header ${i} claims height 0 (only genesis has it)`, 'fatal', i)
       const work = checkProofOfWork(hash, h.bits, params, i)
@@ -138,11 +139,15 @@ function runChecker (headers: Uint8Array[], parent: HeaderInfo | undefined, ctx:
       if (times.length > MEDIAN_TIME_SPAN) times.shift()
       if (times.length >= MEDIAN_TIME_SPAN) complete = true
       prev = { hash, height: h.height, bits: h.bits }
-      out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes, hex }
+      // no hex: a sync keeps most headers packed and never needs theirs
+      out[i] = { hash, prevHash: h.prevHash, height: h.height, work, time: h.time, bytes }
     },
     finish () {
-      // check() gives every info its hex
-      if (out.length > 0) ctx.contexts?.set(out[out.length - 1].hex as string, { times, complete })
+      if (out.length > 0) {
+        const last = out[out.length - 1]
+        last.hex = toHex(last.hash)
+        ctx.contexts?.set(last.hex, { times, complete })
+      }
       return out
     }
   }

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildChain, blockSubsidy, InvalidBlockError, InvalidHeaderError, MalformedError } from '../../src/devchain/index.ts'
+import { buildChain, blockSubsidy, createDevchain, InvalidBlockError, InvalidHeaderError, MalformedError } from '../../src/devchain/index.ts'
 import type { KeyPair } from '../../src/devchain/index.ts'
 import type { SubmitBlockResult } from '../../src/chain/index.ts'
 import { MAX_BLOCK_BYTES, MAX_BLOCK_SIGOPS } from '../../src/devchain/constants.ts'
@@ -99,6 +99,41 @@ describe('devchain block validation', () => {
       const child = await t.chain.createBlockTemplate({ pkh: key.pkh, parentHash: headerHash(block.subarray(0, 84)), txs: [] })
       expectInvalid(await t.chain.submitBlock(await mineTemplate(child)), InvalidBlockError.name, 'invalid-ancestor')
     })
+  })
+
+  it('holds a failed block as known-invalid in header validation, also after a restart', async () => {
+    const t2 = await tempChain()
+    try {
+      const k = (await buildChain(t2.chain, 15)).key
+      const [coin] = await matureCoins(t2.chain, k)
+      const tx = pay(t2.chain, k, coin, other.pkh, 1000n, 500n)
+      const unlock = new Uint8Array(tx.inputs[0].unlock)
+      unlock[40] ^= 1
+      const forged = finalizeTx({ ...tx, inputs: [{ ...tx.inputs[0], unlock }] })
+      const block = await mineTemplate(await t2.chain.createBlockTemplate({ pkh: k.pkh, txs: [forged] }))
+      expectInvalid(await t2.chain.submitBlock(block), InvalidBlockError.name, 'bad-signature')
+      // a run that reaches the failed header at index 1: the tip, then the failed block on it
+      const tip = t2.chain.tip()
+      const tipInfo = await t2.chain.getHeaderInfo(tip.hash)
+      const tipParent = await t2.chain.getHeaderInfo(tipInfo?.prevHash as Uint8Array)
+      assert.ok(tipInfo != null && tipParent != null)
+      const run = [tipInfo.bytes, block.subarray(0, 84)]
+      const knownInvalid = (err: unknown): true => {
+        assert.ok(err instanceof InvalidHeaderError, String(err))
+        assert.equal(err.rule, 'known-invalid', err.message)
+        assert.equal(err.index, 1, err.message)
+        return true
+      }
+      await assert.rejects(t2.chain.validateHeaders(run, tipParent), knownInvalid)
+      // the same headers without the failed one still pass
+      assert.equal((await t2.chain.validateHeaders(run.slice(0, 1), tipParent)).length, 1)
+      // the failure is stored: a restarted chain still refuses the header
+      await t2.chain.close()
+      t2.chain = await createDevchain({ dataDir: t2.dir, network: 'regtest' })
+      await assert.rejects(t2.chain.validateHeaders(run, tipParent), knownInvalid)
+    } finally {
+      await t2.cleanup()
+    }
   })
 
   it('rejects a spend signed by a key that does not own the output', async () => {

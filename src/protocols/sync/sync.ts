@@ -825,9 +825,10 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
       return { kind: 'none' }
     }
     // headers another peer added to the target while we validated
-    const hexes = infos.map(x => x.hex ?? toHex(x.hash))
+    // (hex only for the headers looked at: validation leaves most infos without one)
+    const hexOf = (x: HeaderInfo): string => x.hex ?? toHex(x.hash)
     const k0 = k
-    while (k < infos.length && target.has(hexes[k], infos[k].height)) k++
+    while (k < infos.length && target.has(hexOf(infos[k]), infos[k].height)) k++
     let at = matched
     if (k > k0) {
       at = target.at(infos[k - 1].height)
@@ -910,7 +911,7 @@ function createSync (init: SyncInit, c: SyncComponents): SyncService {
           throw new LowWorkHeadersError(`${count} headers on a branch from height ${forkPoint.height} without more work than our best block (max ${MAX_LOW_WORK_HEADERS})`)
         }
         const base = 'state' in forkPoint ? baseOf(forkPoint, forkPoint.totalWork) : forkPoint
-        ps.branch = { tip: makeEntry(infos[infos.length - 1], hexes[infos.length - 1], endWork), fork: base, count }
+        ps.branch = { tip: makeEntry(infos[infos.length - 1], hexOf(infos[infos.length - 1]), endWork), fork: base, count }
         placement = { kind: 'branch', branch: ps.branch }
       }
     }
