@@ -31,9 +31,9 @@ export interface HeaderInfo {
   /** The serialised header, as it travels on the wire. */
   bytes: Uint8Array
   /**
-   * Lowercase hex of `hash`, when the adapter computed it anyway (e.g. for an
-   * index lookup while validating): sync keys its header bookkeeping by it and
-   * otherwise computes it again, 2000 times per answer. Must match `hash`.
+   * Lowercase hex of `hash`, when the adapter computed it anyway. Sync needs it
+   * only for the headers it looks up by hash (the last of a run, a fork point,
+   * a branch tip) and computes it where it is missing. Must match `hash`.
    */
   hex?: string
 }
