@@ -12,11 +12,12 @@
  *    store), for empty blocks (per-block overhead) and for blocks of 10
  *    signed transactions (byte throughput, signature-bound).
  *
- * The serving nodes run in child processes (`--serve`). For the header
- * figures, the syncing node (`--sync`) and local validation (`--validate`)
- * run in child processes of their own too, so neither carries the other's
- * heap, the benchmark's workloads, or a collection the other caused; on a
- * 2-core machine they still share the cores.
+ * The serving nodes run in child processes (`--serve`). The syncing node
+ * (`--sync`, a fresh node per sync, of headers or blocks) and local header
+ * validation (`--validate`) run in child processes of their own too, so
+ * neither carries the other's heap, the benchmark's workloads, or a
+ * collection the other caused; on a 2-core machine they still share the
+ * cores. Local block connect runs in the benchmark's process.
  *
  * Writes bench/results/sync.json and bench/results/sync.md.
  */
