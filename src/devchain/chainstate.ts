@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { bytesEqual, concat, toHex } from './codec.ts'
+import { bytesEqual, concat, readU32LE, toHex } from './codec.ts'
 import { BLOCK_CACHE_SIZE, HASH_BYTES, MAX_FUTURE_BLOCK_TIME_SEC, MAX_MONEY, MEDIAN_TIME_SPAN } from './constants.ts'
 import { pubkeyHash, verifySignature } from './crypto.ts'
 import { ChainStoreError, InvalidBlockError, InvalidHeaderError, InvalidTxError } from './errors.ts'
@@ -118,8 +118,7 @@ function isValidationError (err: unknown): err is InvalidBlockError | InvalidTxE
  * The last four bytes: proof of work makes the first ones zeros.
  */
 function failedTag (hash: Uint8Array): number {
-  const o = HASH_BYTES - 4
-  return (hash[o] | (hash[o + 1] << 8) | (hash[o + 2] << 16) | (hash[o + 3] << 24)) >>> 0
+  return readU32LE(hash, HASH_BYTES - 4)
 }
 
 class ChainStateImpl implements ChainState {

@@ -188,6 +188,11 @@ export function plainView (b: Uint8Array): Uint8Array {
   return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 }
 
+/** The unsigned 32-bit little-endian integer at `offset` of `b`, read in place. */
+export function readU32LE (b: Uint8Array, offset: number): number {
+  return (b[offset] | (b[offset + 1] << 8) | (b[offset + 2] << 16) | (b[offset + 3] << 24)) >>> 0
+}
+
 /** Lowercase hex of bytes. */
 export function toHex (b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { writer } from './codec.ts'
+import { readU32LE, writer } from './codec.ts'
 import { HASH_BYTES, HEADER_BYTES } from './constants.ts'
 import { sha256d } from './crypto.ts'
 import { MalformedError } from './errors.ts'
@@ -44,6 +44,9 @@ export function encodeHeader (h: BlockHeader): Uint8Array {
   return w.finish()
 }
 
+/** Offset of `time`; `bits`, `nonce` and `height` follow it, 4 bytes each. */
+const TIME_AT = 4 + 2 * HASH_BYTES
+
 /** Decode exactly one header. Throws {@link MalformedError} on any other length. */
 export function decodeHeader (bytes: Uint8Array): BlockHeader {
   if (!(bytes instanceof Uint8Array)) throw new MalformedError('bad-length', 'header is not a byte array')
@@ -52,21 +55,14 @@ export function decodeHeader (bytes: Uint8Array): BlockHeader {
   }
   // fixed offsets, read in place: a header sync decodes every header it validates
   return {
-    version: u32At(bytes, 0),
+    version: readU32LE(bytes, 0),
     prevHash: bytes.subarray(4, 4 + HASH_BYTES),
     merkleRoot: bytes.subarray(4 + HASH_BYTES, 4 + 2 * HASH_BYTES),
-    time: u32At(bytes, TIME_AT),
-    bits: u32At(bytes, TIME_AT + 4),
-    nonce: u32At(bytes, TIME_AT + 8),
-    height: u32At(bytes, TIME_AT + 12)
+    time: readU32LE(bytes, TIME_AT),
+    bits: readU32LE(bytes, TIME_AT + 4),
+    nonce: readU32LE(bytes, TIME_AT + 8),
+    height: readU32LE(bytes, TIME_AT + 12)
   }
-}
-
-/** Offset of `time`; `bits`, `nonce` and `height` follow it, 4 bytes each. */
-const TIME_AT = 4 + 2 * HASH_BYTES
-
-function u32At (b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0
 }
 
 /** The hash of a serialised header. */
